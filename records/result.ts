@@ -1,0 +1,98 @@
+// The result record: the one type that every run writes and every reporter reads.
+// Field names are part of the public contract (other tools read results.json): add, never rename.
+
+export const SCHEMA_VERSION = 1;
+
+/** How much weight a subtest carries: `required` (the draft states it), `optional` (the draft says
+ * may / should, or leaves it open), `informational` (observed behaviour, shown but never judged). */
+export type Level = 'required' | 'optional' | 'informational';
+export const LEVELS: readonly Level[] = ['required', 'optional', 'informational'];
+
+/** What a subtest came to. The first five are testharness.js's own; CRASH is assigned by the runner
+ * to subtests that had not finished when the runtime process died, SKIP to subtests an expectations
+ * file told the runner not to run. */
+export type SubtestStatus = 'PASS' | 'FAIL' | 'TIMEOUT' | 'NOTRUN' | 'PRECONDITION_FAILED' | 'CRASH' | 'SKIP';
+export const SUBTEST_STATUSES: readonly SubtestStatus[] = ['PASS', 'FAIL', 'TIMEOUT', 'NOTRUN', 'PRECONDITION_FAILED', 'CRASH', 'SKIP'];
+
+/** What a whole test file came to in one runtime: testharness.js's harness status (OK, ERROR,
+ * PRECONDITION_FAILED) or the runner's verdict on the process (TIMEOUT, CRASH). */
+export type FileStatus = 'OK' | 'ERROR' | 'TIMEOUT' | 'PRECONDITION_FAILED' | 'CRASH';
+export const FILE_STATUSES: readonly FileStatus[] = ['OK', 'ERROR', 'TIMEOUT', 'PRECONDITION_FAILED', 'CRASH'];
+
+/** Which tier a record belongs to: spec conformance, real clients over connect(), or performance. */
+export type Tier = 'spec' | 'interop' | 'perf';
+
+/** One runtime column of a run. */
+export interface RuntimeRecord {
+  /** Row / column key, e.g. `node`, `workerd`, or `node+my-impl` when `--impl` names a module. */
+  id: string;
+  /** The runtime adapter's id (`node`, `deno`, `bun`, `workerd`). */
+  name: string;
+  /** The runtime's own version string (for workerd: its compatibility date and flags). */
+  version: string;
+  /** Path of the `--impl` module, or null for the runtime's default connect(). */
+  impl: string | null;
+  /** Where the binary came from (npm package and path), for people reading the report. */
+  source?: string;
+  /** Extra facts worth showing beside the version (npm package version, flags, ...). */
+  details?: Record<string, string>;
+}
+
+/** One subtest's outcome in one runtime. */
+export interface ResultRecord {
+  runtime: string;
+  /** Test file path relative to tests/, with forward slashes (e.g. `opened-attribute/opened.any.ts`). */
+  file: string;
+  /** The subtest's name as registered with testharness.js. */
+  test: string;
+  /** Spec section anchors the subtest checks (e.g. `#opened-attribute`). */
+  anchors: string[];
+  level: Level;
+  status: SubtestStatus;
+  /** Why it did not pass (assertion message, error, the runner's note), or an observation for
+   * informational subtests; null when there is nothing to say. */
+  message: string | null;
+  durationMs: number;
+  /** Catalogue ids (tests/requirements.ts) this subtest covers. */
+  requirements?: string[];
+  tier?: Tier;
+}
+
+/** One test file's outcome in one runtime. */
+export interface FileRecord {
+  runtime: string;
+  file: string;
+  status: FileStatus;
+  message: string | null;
+  durationMs: number;
+  /** The last part of what the runtime printed outside the result channel (kept on ERROR / CRASH). */
+  outputTail?: string;
+  /** Process exit code or signal, where the process ended on its own. */
+  exit?: { code: number | null; signal: string | null };
+}
+
+/** A figure of the informational performance tier. */
+export interface PerfRecord {
+  runtime: string;
+  metric: string;
+  unit: string;
+  value: number;
+  /** The same figure for bare node:net / node:tls in the same run. */
+  baseline?: number;
+}
+
+/** The content of results.json. */
+export interface RunResults {
+  schemaVersion: typeof SCHEMA_VERSION;
+  startedAt: string;
+  finishedAt: string;
+  suiteVersion: string;
+  runtimes: RuntimeRecord[];
+  results: ResultRecord[];
+  files: FileRecord[];
+  perf?: PerfRecord[];
+  /** Runtimes that were looked for but are not on this machine, with the reason (a missing column). */
+  unavailable?: { name: string; reason: string }[];
+  /** Set when the run was cut short (e.g. SIGINT); the files not run are listed. */
+  interrupted?: { signal: string; filesNotRun: string[] } | null;
+}

@@ -1,0 +1,45 @@
+// The shape of a spec test file. Each file under tests/ (named *.any.ts) exports:
+//   export const meta: FileMeta = { ... };            // read by the runner and reporters, never run
+//   export default function (ctx: TestContext) { ... } // registers the subtests with testharness.js
+// so `sockets-conformance list` and the reporters know every subtest without running anything.
+
+import type { FixtureAddresses } from '../../records/fixtures.ts';
+import type { Level } from '../../records/result.ts';
+import type { Connect } from './sockets-api.ts';
+
+/** What the harness hands a test file: the implementation under test and where the fixtures are. */
+export interface TestContext {
+  connect: Connect;
+  fixtures: FixtureAddresses;
+  /** Runtime id (e.g. `node`), only for messages that describe an observation. */
+  runtime: string;
+}
+
+export interface SubtestMeta {
+  /** Catalogue ids (tests/requirements.ts) this subtest checks. */
+  covers?: string[];
+  /** Overrides the file's anchors where this subtest checks other sections. */
+  anchors?: string[];
+  /** Overrides the file's level. */
+  level?: Level;
+}
+
+export interface FileMeta {
+  /** One line: what the file checks. */
+  title: string;
+  /** Spec anchors (e.g. `#opened-attribute`) the file's subtests check unless they say otherwise. */
+  anchors: string[];
+  level: Level;
+  /** Every subtest the file registers, by its exact name: the single source of truth for listing,
+   * for marking unfinished subtests after a crash, and for coverage. */
+  subtests: Record<string, SubtestMeta>;
+  /** Per-file timeout before the runner's multiplier, in ms (default: runners' own). */
+  timeoutMs?: number;
+}
+
+export type RegisterTests = (ctx: TestContext) => void;
+
+export interface TestModule {
+  meta: FileMeta;
+  default: RegisterTests;
+}

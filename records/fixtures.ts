@@ -45,3 +45,41 @@ export interface FixtureAddresses {
   /** ALPN protocols the TLS services offer, in the server's order of preference. */
   alpnProtocols: string[];
 }
+
+/** What the fixture server knows about one accepted connection: the `report` and `tls-report`
+ * services send it as their first line, and the `control` service answers it for an id
+ * (echo-server/README.md). Counters and flags are as of the moment the JSON was written. */
+export interface ConnectionReport {
+  /** Server-assigned, unique within one fixture server (e.g. `c17`); greetings carry it too. */
+  id: string;
+  service: ServiceName;
+  family: 'IPv4' | 'IPv6';
+  /** The client's address and port as the server saw them. */
+  remoteAddress: string;
+  remotePort: number;
+  localPort: number;
+  /** True once a TLS handshake has completed on this connection. */
+  tls: boolean;
+  /** The SNI name the client sent, or null when it sent none. */
+  sni: string | null;
+  /** The ALPN protocols the client offered, in its order, or null when it sent no ALPN extension. */
+  alpnOffered: string[] | null;
+  /** The ALPN protocol the server selected, or null. */
+  alpn: string | null;
+  /** E.g. `TLSv1.3`, or null without TLS. */
+  tlsProtocol: string | null;
+  /** Application bytes received (after TLS decryption; handshakes not counted). */
+  bytesIn: number;
+  /** Application bytes the server has written (queued for sending). */
+  bytesOut: number;
+  /** The client ended its side (FIN, or end of the TLS stream). */
+  clientEnded: boolean;
+  /** The connection was reset by the client (ECONNRESET). */
+  clientReset: boolean;
+  /** The server side of the connection is fully closed. */
+  closed: boolean;
+  /** Base64 of the bytes received after the server sent its FIN (the first 1 MiB of them). */
+  receivedAfterFin: string;
+  /** How many bytes arrived after the server's FIN, including any beyond the stored 1 MiB. */
+  receivedAfterFinBytes: number;
+}

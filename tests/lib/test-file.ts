@@ -13,6 +13,10 @@ export interface TestContext {
   fixtures: FixtureAddresses;
   /** Runtime id (e.g. `node`), only for messages that describe an observation. */
   runtime: string;
+  /** Reasons of the promise rejections that nobody handled so far in this file (filled live by the
+   * harness, which also keeps them from crashing the runtime): the draft marks `opened` and `closed`
+   * as handled, so a conforming connect() never adds to this list on its own. */
+  unhandledRejections: readonly unknown[];
 }
 
 export interface SubtestMeta {

@@ -1,0 +1,8 @@
+// The sub-commands, one module each, one line each here.
+import type { Command } from 'commander';
+import { registerRun } from './run.ts';
+import { registerList } from './list.ts';
+import { registerServeFixtures } from './serve-fixtures.ts';
+import { registerRuntimes } from './runtimes.ts';
+
+export const commands: ((program: Command) => void)[] = [registerRun, registerList, registerServeFixtures, registerRuntimes];

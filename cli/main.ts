@@ -1,0 +1,33 @@
+// The command line: a thin face over runners/ and reporters/. Exit codes are decided here only:
+// 0 the run completed as expected, 1 unexpected results, 2 usage or environment error.
+
+import { Command, CommanderError, Option } from 'commander';
+import { commands } from './commands/index.ts';
+import { UsageError } from '../runners/run.ts';
+
+const program = new Command('sockets-conformance')
+  .description('Conformance test suite for the WinterTC Sockets API (connect())')
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') })
+  .showHelpAfterError('(run with --help for usage)');
+program.addOption(new Option('--no-color', 'plain output'));
+
+for (const register of commands) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = exitCodeFor(error);
+}
+
+function exitCodeFor(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // --help and --version end "with an error" of code 0.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  const known = error instanceof Error && ['UsageError', 'BuildError', 'MetadataError', 'RecordsError', 'PortInUseError', 'ExpectationsError'].includes(error.name);
+  const line = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  process.stderr.write(`sockets-conformance: ${line}\n`);
+  if (!known && !(error instanceof UsageError) && process.env.SOCKETS_CONFORMANCE_DEBUG) console.error(error);
+  return known ? 2 : 2;
+}

@@ -1,0 +1,116 @@
+// Bundles each test file, with the harness and a connect() module, into one self-contained ES module
+// per file, so that runtimes which cannot load TypeScript (or resolve node_modules) run the same code.
+// Builds are cached on content: a build is reused when its key and every input file are unchanged.
+
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+import type { BuildTarget } from './runtime.ts';
+import { fromRoot, projectRoot } from './paths.ts';
+
+export interface BuildRequest {
+  target: BuildTarget;
+  /** Absolute path of the module exporting `connect` (the runtime's default or an --impl module). */
+  connectModule: string;
+  /** Absolute paths of the test files, with the keys used in records. */
+  files: { file: string; absolutePath: string }[];
+}
+
+export interface BuildOutput {
+  /** Bundle path per test file key. */
+  bundles: Map<string, string>;
+  cached: boolean;
+  durationMs: number;
+}
+
+export class BuildError extends Error {
+  override name = 'BuildError';
+}
+
+const cacheRoot = () => process.env.SOCKETS_CONFORMANCE_CACHE ?? path.join(os.tmpdir(), 'sockets-conformance-cache');
+
+export async function buildBundles(request: BuildRequest): Promise<BuildOutput> {
+  const started = performance.now();
+  const keyText = JSON.stringify({ v: 1, root: projectRoot, target: request.target, connect: request.connectModule, files: request.files.map((f) => f.absolutePath) });
+  const key = createHash('sha256').update(keyText).digest('hex').slice(0, 16);
+  const outDir = path.join(cacheRoot(), key);
+  const manifestPath = path.join(outDir, 'manifest.json');
+  const bundles = new Map(request.files.map((f, i) => [f.file, path.join(outDir, 'out', `${i}.mjs`)]));
+
+  if (await upToDate(manifestPath)) return { bundles, cached: true, durationMs: performance.now() - started };
+
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(path.join(outDir, 'entries'), { recursive: true });
+  const entryPoints: Record<string, string> = {};
+  for (const [i, f] of request.files.entries()) {
+    const entry = path.join(outDir, 'entries', `${i}.mjs`);
+    await writeFile(entry, entrySource(request, f));
+    entryPoints[String(i)] = entry;
+  }
+  let result: esbuild.BuildResult<{ metafile: true }>;
+  try {
+    result = await esbuild.build({
+      entryPoints,
+      outdir: path.join(outDir, 'out'),
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      format: 'esm',
+      platform: request.target.platform,
+      conditions: request.target.conditions,
+      external: request.target.external,
+      target: 'es2022',
+      metafile: true,
+      logLevel: 'silent',
+      // The polyfill and test helpers are plain ESM; a CJS dependency gets a `require` shim on Node-like platforms.
+      banner: request.target.platform === 'node' ? { js: "import { createRequire as __scCreateRequire } from 'node:module'; const require = __scCreateRequire(import.meta.url);" } : undefined,
+      absWorkingDir: projectRoot,
+    });
+  } catch (error) {
+    const failure = error as esbuild.BuildFailure;
+    const first = failure.errors?.[0];
+    const where = first?.location ? `${first.location.file}:${first.location.line}: ` : '';
+    throw new BuildError(`cannot bundle the tests: ${where}${first?.text ?? failure.message}`);
+  }
+  const inputs: Record<string, string> = {};
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const abs = path.resolve(projectRoot, input);
+    inputs[abs] = await hashFile(abs);
+  }
+  await writeFile(manifestPath, JSON.stringify({ inputs }));
+  return { bundles, cached: false, durationMs: performance.now() - started };
+}
+
+function entrySource(request: BuildRequest, f: { file: string; absolutePath: string }): string {
+  const q = (p: string) => JSON.stringify(p);
+  // Import order is evaluation order: the prelude prepares the global scope, testharness.js loads,
+  // the restore step undoes the prelude's hiding, then connect(), the test file and the glue.
+  return [
+    `import ${q(fromRoot('harness/prelude.ts'))};`,
+    `import ${q(fromRoot('harness/testharness.ts'))};`,
+    `import ${q(fromRoot('harness/restore.ts'))};`,
+    `import { connect } from ${q(request.connectModule)};`,
+    `import register from ${q(f.absolutePath)};`,
+    `import { main } from ${q(request.target.glue)};`,
+    `export default main(${q(f.file)}, connect, register);`,
+    '',
+  ].join('\n');
+}
+
+async function upToDate(manifestPath: string): Promise<boolean> {
+  let manifest: { inputs: Record<string, string> };
+  try {
+    manifest = JSON.parse(await readFile(manifestPath, 'utf8'));
+  } catch {
+    return false;
+  }
+  for (const [file, hash] of Object.entries(manifest.inputs)) {
+    if ((await hashFile(file).catch(() => '')) !== hash) return false;
+  }
+  return true;
+}
+
+async function hashFile(file: string): Promise<string> {
+  return createHash('sha256').update(await readFile(file)).digest('hex');
+}

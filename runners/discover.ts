@@ -1,0 +1,71 @@
+// Finds the spec test files and reads their metadata without running a single subtest: each file's
+// `meta` export is the single source of truth for its subtests, anchors and levels.
+
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Level } from '../records/result.ts';
+import type { FileMeta, TestModule } from '../tests/lib/test-file.ts';
+import { testsDir } from './paths.ts';
+
+export const TEST_FILE_SUFFIX = '.any.ts';
+
+export interface SubtestInfo {
+  name: string;
+  anchors: string[];
+  level: Level;
+  requirements: string[];
+}
+
+export interface TestFile {
+  /** Path relative to tests/, forward slashes: the key in every record. */
+  file: string;
+  absolutePath: string;
+  meta: FileMeta;
+  subtests: SubtestInfo[];
+}
+
+export class MetadataError extends Error {
+  override name = 'MetadataError';
+}
+
+export async function discoverTestFiles(root = testsDir): Promise<TestFile[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  const paths = entries
+    .filter((e) => e.isFile() && e.name.endsWith(TEST_FILE_SUFFIX))
+    .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
+    .sort();
+  const files: TestFile[] = [];
+  for (const absolutePath of paths) {
+    const file = path.relative(root, absolutePath).split(path.sep).join('/');
+    let mod: Partial<TestModule>;
+    try {
+      mod = (await import(pathToFileURL(absolutePath).href)) as Partial<TestModule>;
+    } catch (error) {
+      throw new MetadataError(`tests/${file}: cannot be loaded to read its metadata: ${(error as Error).message.split('\n')[0]}`);
+    }
+    if (!mod.meta || typeof mod.default !== 'function') {
+      throw new MetadataError(`tests/${file}: must export \`meta\` and a default registration function`);
+    }
+    files.push({ file, absolutePath, meta: mod.meta, subtests: subtestsOf(mod.meta) });
+  }
+  return files;
+}
+
+export function subtestsOf(meta: FileMeta): SubtestInfo[] {
+  return Object.entries(meta.subtests).map(([name, sub]) => ({
+    name,
+    anchors: sub.anchors ?? meta.anchors,
+    level: sub.level ?? meta.level,
+    requirements: sub.covers ?? [],
+  }));
+}
+
+/** Keeps the files whose path or one of whose anchors contains `filter` (case-insensitive). */
+export function filterFiles(files: TestFile[], filter: string | undefined): TestFile[] {
+  if (!filter) return files;
+  const needle = filter.toLowerCase();
+  return files.filter(
+    (f) => f.file.toLowerCase().includes(needle) || f.subtests.some((s) => s.anchors.some((a) => a.toLowerCase().includes(needle))),
+  );
+}

@@ -1,0 +1,10 @@
+// Where the project's own files are, resolved from this module so that an installed package
+// (npm pack) finds its tests, harness and fixtures without reading the source tree it came from.
+
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const testsDir = path.join(projectRoot, 'tests');
+export const harnessDir = path.join(projectRoot, 'harness');
+export const fromRoot = (...parts: string[]) => path.join(projectRoot, ...parts);

@@ -1,0 +1,236 @@
+// The host side of a run: starts the fixture server, locates and builds for each runtime, launches
+// every test file, and turns whatever happened into result records. A runtime that crashes or hangs
+// costs that file's results, never the run.
+
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile, access } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startFixtures, type Fixtures } from '../echo-server/index.ts';
+import type { FixtureAddresses } from '../records/fixtures.ts';
+import { SCHEMA_VERSION, type FileRecord, type ResultRecord, type RunResults, type RuntimeRecord } from '../records/result.ts';
+import { buildBundles, BuildError } from './build.ts';
+import type { TestFile } from './discover.ts';
+import { classifyFile, launch, type ProcessOutcome } from './launch.ts';
+import { runtimes, findRuntime } from './runtimes/index.ts';
+import { RuntimeUnavailable, type LocatedRuntime, type RuntimeAdapter } from './runtime.ts';
+import { suiteVersion } from './version.ts';
+
+/** A problem with the user's input or environment: one line, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const DEFAULT_FILE_TIMEOUT_MS = 10_000;
+
+export interface RunOptions {
+  files: TestFile[];
+  /** Runtime ids; undefined means every runtime available here. */
+  runtimes?: string[];
+  /** Path of a module exporting `connect`, used instead of each runtime's default. */
+  impl?: string;
+  timeoutMs?: number;
+  timeoutMultiplier?: number;
+  /** How many runtime processes run at once. */
+  jobs?: number;
+  /** An already running fixture server; otherwise one is started (and stopped) for the run. */
+  fixtures?: FixtureAddresses;
+  /** Called after every file, for progress output. */
+  onFile?: (file: FileRecord, results: ResultRecord[]) => void;
+  /** Set to stop launching new files (e.g. on SIGINT); files not run are listed in the results. */
+  signal?: AbortSignal;
+}
+
+interface RuntimePlan {
+  adapter: RuntimeAdapter;
+  located: LocatedRuntime;
+  record: RuntimeRecord;
+}
+
+export async function run(options: RunOptions): Promise<RunResults> {
+  const startedAt = new Date().toISOString();
+  const { plans, unavailable } = await planRuntimes(options.runtimes, options.impl);
+  const connectOverride = options.impl ? await resolveImpl(options.impl) : undefined;
+
+  let fixtures: Fixtures | undefined;
+  const addresses = options.fixtures ?? (fixtures = await startFixtures()).addresses;
+  const workRoot = await mkdtemp(path.join(os.tmpdir(), 'sockets-conformance-run-'));
+  const caFile = path.join(workRoot, 'fixture-ca.pem');
+  await writeFile(caFile, addresses.caCertificate);
+
+  const results: ResultRecord[] = [];
+  const files: FileRecord[] = [];
+  const notRun: string[] = [];
+  try {
+    const jobs: (() => Promise<void>)[] = [];
+    for (const plan of plans) {
+      const build = await buildBundles({
+        target: plan.adapter.build,
+        connectModule: connectOverride ?? plan.adapter.build.defaultConnect,
+        files: options.files,
+      }).catch((error: unknown) => {
+        if (error instanceof BuildError && connectOverride && error.message.includes(path.basename(connectOverride))) {
+          throw new UsageError(`--impl ${options.impl}: ${error.message.replace(/^cannot bundle the tests: /, '')}`);
+        }
+        throw error;
+      });
+      const workDir = await mkdtemp(path.join(workRoot, `${plan.adapter.id}-`));
+      for (const testFile of options.files) {
+        jobs.push(async () => {
+          if (options.signal?.aborted) {
+            notRun.push(`${plan.record.id}: ${testFile.file}`);
+            return;
+          }
+          const timeoutMs = Math.round((options.timeoutMs ?? testFile.meta.timeoutMs ?? DEFAULT_FILE_TIMEOUT_MS) * (options.timeoutMultiplier ?? 1) * (plan.adapter.timeoutFactor ?? 1));
+          const nonce = randomUUID();
+          const context = { nonce, fixtures: addresses, runtime: plan.record.id };
+          let outcome: ProcessOutcome;
+          try {
+            const spec = await plan.adapter.launch({ located: plan.located, bundle: build.bundles.get(testFile.file)!, context, fixtures: addresses, workDir, caFile });
+            outcome = await launch(spec, nonce, timeoutMs);
+          } catch (error) {
+            // Our own failure to launch costs this file only.
+            outcome = { messages: [], outputTail: `runner error: ${(error as Error).message}`, exitCode: null, signal: null, timedOut: false, malformed: 0, durationMs: 0 };
+          }
+          const { file, subtests } = toRecords(plan.record.id, testFile, outcome);
+          files.push(file);
+          results.push(...subtests);
+          options.onFile?.(file, subtests);
+        });
+      }
+    }
+    await pool(jobs, options.jobs ?? 2);
+  } finally {
+    await rm(workRoot, { recursive: true, force: true });
+    await fixtures?.stop();
+  }
+
+  const order = new Map(plans.map((p, i) => [p.record.id, i]));
+  const byRuntimeThenFile = <T extends { runtime: string; file: string }>(a: T, b: T) =>
+    (order.get(a.runtime)! - order.get(b.runtime)!) || a.file.localeCompare(b.file);
+  files.sort(byRuntimeThenFile);
+  results.sort(byRuntimeThenFile);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    suiteVersion: await suiteVersion(),
+    runtimes: plans.map((p) => p.record),
+    results,
+    files,
+    unavailable,
+    interrupted: options.signal?.aborted ? { signal: String(options.signal.reason ?? 'aborted'), filesNotRun: notRun } : null,
+  };
+}
+
+async function planRuntimes(requested: string[] | undefined, impl: string | undefined) {
+  const explicit = requested !== undefined;
+  const adapters = explicit
+    ? requested.map((id) => findRuntime(id) ?? fail(`unknown runtime "${id}"; known runtimes: ${runtimes.map((r) => r.id).join(', ')}`))
+    : [...runtimes];
+  const plans: RuntimePlan[] = [];
+  const unavailable: { name: string; reason: string }[] = [];
+  for (const adapter of adapters) {
+    let located: LocatedRuntime;
+    try {
+      located = await adapter.locate();
+    } catch (error) {
+      if (!(error instanceof RuntimeUnavailable)) throw error;
+      if (explicit) fail(error.message);
+      unavailable.push({ name: adapter.id, reason: error.message });
+      continue;
+    }
+    const implName = impl ? path.basename(impl).replace(/\.[cm]?[jt]s$/, '').replace(/^index$/, path.basename(path.dirname(impl))) : null;
+    plans.push({
+      adapter,
+      located,
+      record: {
+        id: implName ? `${adapter.id}+${implName}` : adapter.id,
+        name: adapter.id,
+        version: located.version,
+        impl: impl ?? null,
+        source: located.source,
+        details: located.details,
+      },
+    });
+  }
+  return { plans, unavailable };
+}
+
+async function resolveImpl(impl: string): Promise<string> {
+  const absolute = path.resolve(impl);
+  try {
+    await access(absolute);
+  } catch {
+    fail(`--impl ${impl}: no such file`);
+  }
+  return absolute;
+}
+
+function fail(message: string): never {
+  throw new UsageError(message);
+}
+
+/** Joins what the process reported with what the file declares, so every declared subtest gets a
+ * record even when the runtime died before reaching it. */
+export function toRecords(runtime: string, testFile: TestFile, outcome: ProcessOutcome): { file: FileRecord; subtests: ResultRecord[] } {
+  const verdict = classifyFile(outcome);
+  const declared = new Map(testFile.subtests.map((s) => [s.name, s]));
+  const records: ResultRecord[] = [];
+  const reported = new Set<string>();
+  for (const message of outcome.messages) {
+    if (message.type !== 'result' || reported.has(message.test)) continue;
+    reported.add(message.test);
+    const info = declared.get(message.test);
+    records.push({
+      runtime,
+      file: testFile.file,
+      test: message.test,
+      anchors: info?.anchors ?? testFile.meta.anchors,
+      level: info?.level ?? testFile.meta.level,
+      status: message.status,
+      message: info ? message.message : `not declared in the file's meta; ${message.message ?? ''}`.trim(),
+      durationMs: message.durationMs,
+      requirements: info?.requirements ?? [],
+      tier: 'spec',
+    });
+  }
+  // Subtests run one after another in declaration order, so on a timeout the first unfinished one
+  // is the one that hung; the rest never started.
+  let firstUnfinished = true;
+  for (const info of testFile.subtests) {
+    if (reported.has(info.name)) continue;
+    let status: ResultRecord['status'];
+    let message: string;
+    if (verdict.status === 'TIMEOUT') {
+      status = firstUnfinished ? 'TIMEOUT' : 'NOTRUN';
+      message = firstUnfinished ? 'still running when the file timed out' : 'not reached before the file timed out';
+    } else if (verdict.status === 'CRASH') {
+      status = 'CRASH';
+      message = `not finished when the runtime died: ${verdict.message}`;
+    } else {
+      status = 'NOTRUN';
+      message = verdict.status === 'OK' ? 'declared in meta but never registered by the file' : `not run: ${verdict.message}`;
+    }
+    firstUnfinished = false;
+    records.push({ runtime, file: testFile.file, test: info.name, anchors: info.anchors, level: info.level, status, message, durationMs: 0, requirements: info.requirements, tier: 'spec' });
+  }
+  const file: FileRecord = {
+    runtime,
+    file: testFile.file,
+    status: verdict.status,
+    message: outcome.malformed > 0 ? `${verdict.message ?? ''} (${outcome.malformed} malformed result line(s) ignored)`.trim() : verdict.message,
+    durationMs: outcome.durationMs,
+    exit: { code: outcome.exitCode, signal: outcome.signal },
+  };
+  if (verdict.status !== 'OK' && outcome.outputTail) file.outputTail = outcome.outputTail;
+  return { file, subtests: records };
+}
+
+async function pool(jobs: (() => Promise<void>)[], size: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) await jobs[next++]!();
+  };
+  await Promise.all(Array.from({ length: Math.max(1, size) }, worker));
+}

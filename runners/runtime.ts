@@ -1,0 +1,68 @@
+// The runtime adapter: everything that differs between runtimes, and nothing else. Spawning, timers,
+// killing and record-keeping live once in the runner core (runners/launch.ts, runners/run.ts).
+// A new runtime is one file in runners/runtimes/ plus one line in runners/runtimes/index.ts.
+
+import type { HarnessContext } from '../records/channel.ts';
+import type { FixtureAddresses } from '../records/fixtures.ts';
+
+/** A runtime binary found on this machine. */
+export interface LocatedRuntime {
+  /** Absolute path of the binary. */
+  binary: string;
+  /** The version users know the runtime by (workerd: compatibility date and flags). */
+  version: string;
+  /** Where the binary came from, e.g. `npm package deno@2.9.6 (node_modules/@deno/linux-x64-glibc/deno)`. */
+  source: string;
+  details?: Record<string, string>;
+}
+
+/** How the bundler must build test files for this runtime. */
+export interface BuildTarget {
+  /** esbuild platform: `node` for runtimes with Node compatibility, `neutral` for workerd. */
+  platform: 'node' | 'neutral' | 'browser';
+  /** Module specifiers the runtime provides itself (e.g. `cloudflare:sockets`). */
+  external: string[];
+  /** esbuild resolve conditions, e.g. ['workerd', 'worker', 'browser'] for workerd. */
+  conditions?: string[];
+  /** The harness glue module (absolute path) whose `main(file, connect, register)` runs a file. */
+  glue: string;
+  /** The module (absolute path) exporting the runtime's default `connect`. */
+  defaultConnect: string;
+}
+
+/** One process launch. */
+export interface LaunchSpec {
+  argv: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+export interface LaunchRequest {
+  located: LocatedRuntime;
+  /** Absolute path of the bundled file to run. */
+  bundle: string;
+  context: HarnessContext;
+  fixtures: FixtureAddresses;
+  /** A private scratch directory for this runtime in this run (removed afterwards). */
+  workDir: string;
+  /** Absolute path of a PEM file holding the fixture CA. */
+  caFile: string;
+}
+
+export class RuntimeUnavailable extends Error {
+  override name = 'RuntimeUnavailable';
+}
+
+export interface RuntimeAdapter {
+  /** Stable id used on the command line and in records (`node`, `deno`, `bun`, `workerd`). */
+  id: string;
+  /** The npm package that provides the binary, named in "not installed" messages. */
+  npmPackage: string;
+  /** Finds the binary and its version; throws RuntimeUnavailable with a one-line reason. */
+  locate(): Promise<LocatedRuntime>;
+  build: BuildTarget;
+  /** The command that runs one bundled file (may write per-file config into workDir). */
+  launch(request: LaunchRequest): Promise<LaunchSpec> | LaunchSpec;
+  /** Multiplies the per-file timeout for runtimes that are slower to start. */
+  timeoutFactor?: number;
+}

@@ -1,0 +1,34 @@
+// Node.js (the one running the suite) with the @arrowood.dev/socket polyfill.
+
+import { createRequire } from 'node:module';
+import { fromRoot } from '../paths.ts';
+import type { RuntimeAdapter } from '../runtime.ts';
+
+const require = createRequire(import.meta.url);
+
+export const node: RuntimeAdapter = {
+  id: 'node',
+  npmPackage: 'node (the Node.js running this suite)',
+  async locate() {
+    const polyfill = require('@arrowood.dev/socket/package.json') as { version: string };
+    return {
+      binary: process.execPath,
+      version: process.versions.node,
+      source: `the running Node.js (${process.execPath})`,
+      details: { connect: `@arrowood.dev/socket@${polyfill.version}` },
+    };
+  },
+  build: {
+    platform: 'node',
+    external: [],
+    glue: fromRoot('harness/glue/process.ts'),
+    defaultConnect: fromRoot('harness/connect/polyfill.ts'),
+  },
+  launch({ located, bundle, context, caFile }) {
+    return {
+      argv: [located.binary, bundle, JSON.stringify(context)],
+      // The polyfill has no CA option; Node adds this file to its default trust store at start-up.
+      env: { NODE_EXTRA_CA_CERTS: caFile },
+    };
+  },
+};

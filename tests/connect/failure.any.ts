@@ -1,0 +1,123 @@
+// connect() step 7: a connection that cannot be made rejects opened and closed with one error,
+// cancels the readable and aborts the writable. The `refused` fixture is a port nobody listens on.
+import type { FileMeta, TestContext } from '../lib/test-file.ts';
+import { closeAtEnd, endpointOf, FAMILIES, familyLabel } from '../lib/fixture.ts';
+import { assert_socket_error, rejectionOf } from '../lib/errors.ts';
+import { describeValue } from '../lib/observe.ts';
+import { encode } from '../lib/bytes.ts';
+import { settlesWithin, type Settlement } from '../lib/timing.ts';
+
+// The stream was already ended or errored when opened rejected, so a read settles at once; the
+// window only keeps an implementation that leaves it hanging from costing the rest of the file.
+const STOP_WINDOW_MS = 1000;
+
+/** A read that ended (done) or rejected: either way the readable stopped. */
+function assert_read_stops(outcome: Settlement<ReadableStreamReadResult<Uint8Array>>, what: string): void {
+  assert_not_equals(outcome.state, 'pending', `${what} is still pending ${STOP_WINDOW_MS} ms after the failure`);
+  if (outcome.state === 'fulfilled') {
+    assert_true(outcome.value.done, `${what} ends instead of yielding ${describeValue(outcome.value.value)}`);
+  }
+}
+
+const both = ['#connect-section', '#opened-attribute', '#closed-attribute'];
+
+export const meta: FileMeta = {
+  title: 'a failed connection rejects opened and closed with one SocketError and ends both streams',
+  anchors: ['#connect-section'],
+  level: 'required',
+  subtests: {
+    'opened rejects when nothing listens on the IPv4 port': { covers: ['connect.failure-rejects-opened', 'opened.rejects-on-failure'], anchors: both },
+    'opened rejects when nothing listens on the IPv6 port': { covers: ['connect.failure-rejects-opened', 'opened.rejects-on-failure'], anchors: both },
+    'closed rejects when nothing listens on the IPv4 port': { covers: ['connect.failure-rejects-closed', 'closed.rejects-on-failure'], anchors: both },
+    'closed rejects when nothing listens on the IPv6 port': { covers: ['connect.failure-rejects-closed', 'closed.rejects-on-failure'], anchors: both },
+    'opened and closed reject with the same error object': { covers: ['connect.failure-same-error'] },
+    'a refused connection rejects with a SocketError': {
+      covers: ['connect.failure-socketerror'], level: 'optional', anchors: ['#connect-section', '#socket-error'],
+    },
+    'a read pending when the connection fails ends or rejects without data': { covers: ['connect.failure-cancels-readable'] },
+    'a read after the connection failed ends or rejects without data': { covers: ['connect.failure-cancels-readable'] },
+    'a write after the connection failed rejects': { covers: ['connect.failure-aborts-writable'] },
+    'after a failed connection the writable reports the error that rejected opened': {
+      covers: ['connect.failure-streams-carry-error'], level: 'optional',
+    },
+    'after a failed connection the readable reports the error that rejected opened': {
+      covers: ['connect.failure-streams-carry-error'], level: 'optional',
+    },
+  },
+};
+
+export default function ({ connect, fixtures }: TestContext): void {
+  const refused = fixtures.services.refused.ipv4;
+
+  for (const family of FAMILIES) {
+    const label = familyLabel(family);
+    promise_test(async (t) => {
+      const endpoint = endpointOf(fixtures, 'refused', family);
+      assert_implements_optional(endpoint, `this machine has no ${label} loopback`);
+      const socket = closeAtEnd(t, connect(endpoint));
+      await rejectionOf(socket.opened, 'opened for a refused connection');
+    }, `opened rejects when nothing listens on the ${label} port`);
+
+    promise_test(async (t) => {
+      const endpoint = endpointOf(fixtures, 'refused', family);
+      assert_implements_optional(endpoint, `this machine has no ${label} loopback`);
+      const socket = closeAtEnd(t, connect(endpoint));
+      await rejectionOf(socket.closed, 'closed for a refused connection');
+    }, `closed rejects when nothing listens on the ${label} port`);
+  }
+
+  promise_test(async (t) => {
+    const socket = closeAtEnd(t, connect(refused));
+    const [openedError, closedError] = await Promise.all([
+      rejectionOf(socket.opened, 'opened for a refused connection'),
+      rejectionOf(socket.closed, 'closed for a refused connection'),
+    ]);
+    assert_true(openedError === closedError,
+      `one error object for both: opened got ${describeValue(openedError)}, closed got ${describeValue(closedError)}`);
+  }, 'opened and closed reject with the same error object');
+
+  promise_test(async (t) => {
+    const socket = closeAtEnd(t, connect(refused));
+    assert_socket_error(await rejectionOf(socket.opened, 'opened for a refused connection'), 'opened rejected');
+  }, 'a refused connection rejects with a SocketError');
+
+  promise_test(async (t) => {
+    const socket = closeAtEnd(t, connect(refused));
+    const reader = socket.readable.getReader();
+    const read = reader.read();
+    await rejectionOf(socket.opened, 'opened for a refused connection');
+    assert_read_stops(await settlesWithin(read, STOP_WINDOW_MS), 'the pending read');
+  }, 'a read pending when the connection fails ends or rejects without data');
+
+  promise_test(async (t) => {
+    const socket = closeAtEnd(t, connect(refused));
+    await rejectionOf(socket.opened, 'opened for a refused connection');
+    const reader = socket.readable.getReader();
+    assert_read_stops(await settlesWithin(reader.read(), STOP_WINDOW_MS), 'a read after the failure');
+  }, 'a read after the connection failed ends or rejects without data');
+
+  promise_test(async (t) => {
+    const socket = closeAtEnd(t, connect(refused));
+    await rejectionOf(socket.opened, 'opened for a refused connection');
+    const writer = socket.writable.getWriter();
+    await rejectionOf(writer.write(encode('too late')), 'a write after the failure');
+  }, 'a write after the connection failed rejects');
+
+  promise_test(async (t) => {
+    const socket = closeAtEnd(t, connect(refused));
+    const openedError = await rejectionOf(socket.opened, 'opened for a refused connection');
+    const writer = socket.writable.getWriter();
+    const writeError = await rejectionOf(writer.write(encode('too late')), 'a write after the failure');
+    assert_true(writeError === openedError,
+      `the write rejects with the error of opened (${describeValue(openedError)}), got ${describeValue(writeError)}`);
+  }, 'after a failed connection the writable reports the error that rejected opened');
+
+  promise_test(async (t) => {
+    const socket = closeAtEnd(t, connect(refused));
+    const openedError = await rejectionOf(socket.opened, 'opened for a refused connection');
+    const reader = socket.readable.getReader();
+    const readError = await rejectionOf(reader.read(), 'a read after the failure');
+    assert_true(readError === openedError,
+      `the read rejects with the error of opened (${describeValue(openedError)}), got ${describeValue(readError)}`);
+  }, 'after a failed connection the readable reports the error that rejected opened');
+}

@@ -93,6 +93,11 @@ export interface RunResults {
   perf?: PerfRecord[];
   /** Runtimes that were looked for but are not on this machine, with the reason (a missing column). */
   unavailable?: { name: string; reason: string }[];
+  /** The part of the suite this run covered when it was split across CI jobs (`--shard i/n`);
+   * `merge` uses it to tell a missing shard from an overlap. */
+  shard?: { index: number; total: number } | null;
+  /** With `--repeat N`: how many times each file ran, and the subtests whose status changed. */
+  repeat?: { times: number; flaky: { runtime: string; file: string; test: string; statuses: SubtestStatus[] }[] } | null;
   /** Set when the run was cut short (e.g. SIGINT); the files not run are listed. */
   interrupted?: { signal: string; filesNotRun: string[] } | null;
 }

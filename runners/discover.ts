@@ -29,7 +29,11 @@ export class MetadataError extends Error {
   override name = 'MetadataError';
 }
 
-export async function discoverTestFiles(root = testsDir): Promise<TestFile[]> {
+/** The suite's own tests, unless SOCKETS_CONFORMANCE_TESTS_DIR names another folder of test files
+ * (used by the runner's own tests, and by anyone trying out new tests outside the tree). */
+export const defaultTestsRoot = () => process.env.SOCKETS_CONFORMANCE_TESTS_DIR ?? testsDir;
+
+export async function discoverTestFiles(root = defaultTestsRoot()): Promise<TestFile[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   const paths = entries
     .filter((e) => e.isFile() && e.name.endsWith(TEST_FILE_SUFFIX))

@@ -25,8 +25,9 @@ export const DEFAULT_FILE_TIMEOUT_MS = 10_000;
 
 export interface RunOptions {
   files: TestFile[];
-  /** Runtime ids; undefined means every runtime available here. */
-  runtimes?: string[];
+  /** Runtime ids (or adapters, for tests of the runner itself); undefined means every runtime
+   * available here. */
+  runtimes?: (string | RuntimeAdapter)[];
   /** Path of a module exporting `connect`, used instead of each runtime's default. */
   impl?: string;
   timeoutMs?: number;
@@ -92,7 +93,12 @@ export async function run(options: RunOptions): Promise<RunResults> {
             // Our own failure to launch costs this file only.
             outcome = { messages: [], outputTail: `runner error: ${(error as Error).message}`, exitCode: null, signal: null, timedOut: false, malformed: 0, durationMs: 0 };
           }
+          if (options.signal?.aborted) {
+            outcome.outputTail = `${outcome.outputTail}\n[interrupted: the run received ${String(options.signal.reason)} while this file was running]`.trim();
+            notRun.push(`${plan.record.id}: ${testFile.file} (interrupted)`);
+          }
           const { file, subtests } = toRecords(plan.record.id, testFile, outcome);
+          if (options.signal?.aborted) file.message = `interrupted by ${String(options.signal.reason)}: ${file.message ?? ''}`.trim();
           files.push(file);
           results.push(...subtests);
           options.onFile?.(file, subtests);
@@ -123,10 +129,10 @@ export async function run(options: RunOptions): Promise<RunResults> {
   };
 }
 
-async function planRuntimes(requested: string[] | undefined, impl: string | undefined) {
+async function planRuntimes(requested: (string | RuntimeAdapter)[] | undefined, impl: string | undefined) {
   const explicit = requested !== undefined;
   const adapters = explicit
-    ? requested.map((id) => findRuntime(id) ?? fail(`unknown runtime "${id}"; known runtimes: ${runtimes.map((r) => r.id).join(', ')}`))
+    ? requested.map((id) => (typeof id !== 'string' ? id : findRuntime(id) ?? fail(`unknown runtime "${id}"; known runtimes: ${runtimes.map((r) => r.id).join(', ')}`)))
     : [...runtimes];
   const plans: RuntimePlan[] = [];
   const unavailable: { name: string; reason: string }[] = [];

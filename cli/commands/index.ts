@@ -4,5 +4,6 @@ import { registerRun } from './run.ts';
 import { registerList } from './list.ts';
 import { registerServeFixtures } from './serve-fixtures.ts';
 import { registerRuntimes } from './runtimes.ts';
+import { registerMerge } from './merge.ts';
 
-export const commands: ((program: Command) => void)[] = [registerRun, registerList, registerServeFixtures, registerRuntimes];
+export const commands: ((program: Command) => void)[] = [registerRun, registerList, registerServeFixtures, registerRuntimes, registerMerge];

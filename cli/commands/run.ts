@@ -1,17 +1,35 @@
+import { access, mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { startFixtures } from '../../echo-server/index.ts';
 import { writeResults } from '../../records/io.ts';
+import type { RunResults } from '../../records/result.ts';
 import { discoverTestFiles, filterFiles } from '../../runners/discover.ts';
 import { killAll } from '../../runners/launch.ts';
+import { combineRepeats } from '../../runners/repeat.ts';
 import { run, UsageError } from '../../runners/run.ts';
+import { parseShard, selectShard } from '../../runners/shard.ts';
 import { requiredFailures, summary } from '../../reporters/summary.ts';
 import { colours } from '../colours.ts';
 
-const positiveNumber = (flag: string) => (value: string) => {
+const positiveNumber = (flag: string, integer = false) => (value: string) => {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} takes a positive number, not "${value}"`);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`${flag} takes a positive ${integer ? 'whole ' : ''}number, not "${value}"`);
   return n;
 };
+
+interface RunFlags {
+  runtime?: string;
+  impl?: string;
+  filter?: string;
+  timeout?: number;
+  timeoutMultiplier?: number;
+  jobs: number;
+  out: string;
+  repeat: number;
+  shard?: string;
+}
 
 export function registerRun(program: Command): void {
   program
@@ -22,12 +40,18 @@ export function registerRun(program: Command): void {
     .option('--filter <text>', 'only test files whose path or anchors contain this text')
     .addOption(new Option('--timeout <ms>', 'per-file timeout in ms').argParser(positiveNumber('--timeout')))
     .addOption(new Option('--timeout-multiplier <n>', 'multiplies every file timeout (slow machines)').argParser(positiveNumber('--timeout-multiplier')))
-    .addOption(new Option('--jobs <n>', 'runtime processes at once').argParser(positiveNumber('--jobs')).default(2))
+    .addOption(new Option('--jobs <n>', 'runtime processes at once').argParser(positiveNumber('--jobs', true)).default(2))
+    .addOption(new Option('--repeat <n>', 'run each selected file n times and report the subtests whose status changed').argParser(positiveNumber('--repeat', true)).default(1))
+    .option('--shard <i/n>', 'run shard i of n (a stable subset of the files, for CI job matrices)')
     .option('--out <dir>', 'where results.json is written', 'out')
-    .action(async (opts: { runtime?: string; impl?: string; filter?: string; timeout?: number; timeoutMultiplier?: number; jobs: number; out: string }, command: Command) => {
+    .action(async (opts: RunFlags, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
-      const files = filterFiles(await discoverTestFiles(), opts.filter);
-      if (files.length === 0) throw new UsageError(`--filter "${opts.filter}" selects no test file (see \`sockets-conformance list\`)`);
+      const shard = opts.shard ? parseShard(opts.shard) : null;
+      const filtered = filterFiles(await discoverTestFiles(), opts.filter);
+      if (filtered.length === 0) throw new UsageError(`--filter "${opts.filter}" selects no test file (see \`sockets-conformance list\`)`);
+      const files = shard ? selectShard(filtered, shard) : filtered;
+      await checkWritable(opts.out);
+
       const abort = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => {
         abort.abort(signal);
@@ -35,27 +59,48 @@ export function registerRun(program: Command): void {
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      // One fixture server for every repetition and runtime.
+      const fixtures = await startFixtures();
       try {
-        const results = await run({
-          files,
-          runtimes: opts.runtime?.split(',').map((s) => s.trim()).filter(Boolean),
-          impl: opts.impl,
-          timeoutMs: opts.timeout,
-          timeoutMultiplier: opts.timeoutMultiplier,
-          jobs: opts.jobs,
-          signal: abort.signal,
-          onFile: (file) => process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`)),
-        });
-        const written = await writeResults(opts.out, results).catch((error: Error) => {
-          throw new UsageError(`--out ${opts.out}: cannot write results (${error.message})`);
-        });
+        const runs: RunResults[] = [];
+        for (let i = 0; i < opts.repeat && !abort.signal.aborted; i++) {
+          runs.push(await run({
+            files,
+            runtimes: opts.runtime?.split(',').map((s) => s.trim()).filter(Boolean),
+            impl: opts.impl,
+            timeoutMs: opts.timeout,
+            timeoutMultiplier: opts.timeoutMultiplier,
+            jobs: opts.jobs,
+            fixtures: fixtures.addresses,
+            signal: abort.signal,
+            onFile: (file) => process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`)),
+          }));
+        }
+        const results = opts.repeat > 1 ? combineRepeats(runs) : runs[0]!;
+        results.shard = shard;
+        const written = await writeResults(opts.out, results);
         process.stdout.write(summary(results, c) + '\n');
         const failing = requiredFailures(results);
+        if (results.repeat) {
+          for (const f of results.repeat.flaky) process.stdout.write(c.yellow(`flaky: ${f.runtime} ${f.file} "${f.test}": ${f.statuses.join(', ')}\n`));
+          process.stdout.write(`${results.repeat.flaky.length} flaky subtests over ${results.repeat.times} repetitions\n`);
+        }
         process.stdout.write(`${results.results.length} subtests, ${failing.length} required not passing; results in ${written}\n`);
-        process.exitCode = abort.signal.aborted ? 130 : failing.length > 0 ? 1 : 0;
+        if (results.interrupted) process.stdout.write(c.red(`interrupted by ${results.interrupted.signal}: ${results.interrupted.filesNotRun.length} file(s) not run or cut short\n`));
+        process.exitCode = abort.signal.aborted ? 130 : failing.length > 0 || (results.repeat?.flaky.length ?? 0) > 0 ? 1 : 0;
       } finally {
+        await fixtures.stop();
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
     });
+}
+
+async function checkWritable(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (error) {
+    throw new UsageError(`--out ${dir}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
 }

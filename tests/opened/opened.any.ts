@@ -1,0 +1,80 @@
+// #opened-attribute: opened is a promise for a SocketInfo once the connection is established, rejected
+// when it fails, and for secure transport settled only once the handshake is over.
+import type { FileMeta, TestContext } from '../lib/test-file.ts';
+import { closeAtEnd, endpointOf, FAMILIES, parseReport } from '../lib/fixture.ts';
+import { ByteReader } from '../lib/io.ts';
+import { describeValue } from '../lib/observe.ts';
+import { settledNow } from '../lib/timing.ts';
+import { assert_thenable, fulfilsWithin, quietWindow, rejectsWithin } from '../lib/windows.ts';
+
+const LABEL = { ipv4: 'IPv4', ipv6: 'IPv6' } as const;
+
+export const meta: FileMeta = {
+  title: 'opened resolves with a SocketInfo once connected, after the handshake for TLS, and rejects on failure',
+  anchors: ['#opened-attribute'],
+  level: 'required',
+  subtests: {
+    'opened is a Promise': { covers: ['opened.is-promise'] },
+    'opened resolves with a SocketInfo object when the server accepts': { covers: ['opened.resolves-socketinfo'] },
+    ...Object.fromEntries(FAMILIES.map((f) => [`opened rejects when nobody listens on the ${LABEL[f]} port`, { covers: ['opened.rejects-on-failure'] }])),
+    'opened does not reject when the server accepts and then closes at once': { covers: ['opened.rejects-on-failure'] },
+    'opened of a TLS socket resolves with the ALPN protocol the handshake agreed': { covers: ['opened.secure-after-handshake'] },
+    'opened of a TLS socket stays pending while the handshake does not complete': { covers: ['opened.secure-after-handshake'] },
+  },
+};
+
+export default function ({ connect, fixtures }: TestContext): void {
+  promise_test(async (t) => {
+    const socket = closeAtEnd(t, connect(fixtures.services.echo.ipv4));
+    assert_true(socket.opened instanceof Promise, 'opened is an instance of the global Promise');
+    await socket.opened;
+  }, 'opened is a Promise');
+
+  promise_test(async (t) => {
+    const socket = closeAtEnd(t, connect(fixtures.services.report.ipv4));
+    const info = await fulfilsWithin(socket.opened, 'opened');
+    assert_equals(typeof info, 'object', `opened resolves with an object, got ${describeValue(info)}`);
+    assert_not_equals(info, null, 'opened resolves with an object, not null');
+    assert_false(Array.isArray(info), 'the SocketInfo is a dictionary, not an array');
+    // The server's own account: the connection opened really exists.
+    const report = parseReport(await ByteReader.of(socket.readable).readLine());
+    assert_equals(report.service, 'report', 'the server saw this connection on the report service');
+  }, 'opened resolves with a SocketInfo object when the server accepts');
+
+  for (const family of FAMILIES) {
+    promise_test(async (t) => {
+      const refused = endpointOf(fixtures, 'refused', family);
+      assert_implements_optional(refused, `this machine has no ${LABEL[family]} loopback`);
+      const socket = closeAtEnd(t, connect(refused));
+      await rejectsWithin(socket.opened, `opened for a port nobody listens on (${LABEL[family]})`);
+    }, `opened rejects when nobody listens on the ${LABEL[family]} port`);
+  }
+
+  promise_test(async (t) => {
+    // The negative twin of the refused case: the connection is established, so its end is no failure.
+    const socket = closeAtEnd(t, connect(fixtures.services['close-on-accept'].ipv4, { allowHalfOpen: true }));
+    const info = await fulfilsWithin(socket.opened, 'opened on a connection the server accepted');
+    assert_equals(typeof info, 'object', 'opened resolves with a SocketInfo object');
+  }, 'opened does not reject when the server accepts and then closes at once');
+
+  promise_test(async (t) => {
+    // The ALPN protocol is only known once the server's handshake messages are in: a SocketInfo that
+    // carries it proves opened waited for them.
+    const socket = closeAtEnd(t, connect(fixtures.services['tls-echo'].ipv4, { secureTransport: 'on', alpn: ['fixture/1'] }));
+    const info = await fulfilsWithin(socket.opened, 'opened of a TLS socket');
+    assert_equals(info.alpn, 'fixture/1', 'the agreed ALPN protocol is in the SocketInfo opened resolves with');
+  }, 'opened of a TLS socket resolves with the ALPN protocol the handshake agreed');
+
+  promise_test(async (t) => {
+    const socket = closeAtEnd(t, connect(fixtures.services['tls-stall'].ipv4, { secureTransport: 'on' }));
+    // A plain socket to the same service opens once TCP is up; a TLS socket that wrongly settles
+    // opened at TCP level does so at that moment. One more round trip through the control service
+    // lets any reaction to the accepted connection run (tests/lib/windows.ts).
+    const plain = closeAtEnd(t, connect(fixtures.services['tls-stall'].ipv4));
+    await fulfilsWithin(plain.opened, 'opened of a plain socket to the same service');
+    await quietWindow(connect, fixtures);
+    assert_thenable(socket.opened, 'opened');
+    const state = await settledNow(socket.opened);
+    assert_equals(state.state, 'pending', `opened is still pending while the server never answers the handshake (${describeValue(state)})`);
+  }, 'opened of a TLS socket stays pending while the handshake does not complete');
+}

@@ -63,6 +63,9 @@ export interface RuntimeAdapter {
   build: BuildTarget;
   /** The command that runs one bundled file (may write per-file config into workDir). */
   launch(request: LaunchRequest): Promise<LaunchSpec> | LaunchSpec;
+  /** The runtime doing nothing (`node -e 0`, an empty worker): the cost of one launch, which the
+   * suite benchmark multiplies by the number of launches to get the run's floor. */
+  bareStart?(located: LocatedRuntime, workDir: string): Promise<LaunchSpec> | LaunchSpec;
   /** Multiplies the per-file timeout for runtimes that are slower to start. */
   timeoutFactor?: number;
 }

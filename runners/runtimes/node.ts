@@ -24,6 +24,7 @@ export const node: RuntimeAdapter = {
     glue: fromRoot('harness/glue/process.ts'),
     defaultConnect: fromRoot('harness/connect/polyfill.ts'),
   },
+  bareStart: (located) => ({ argv: [located.binary, '-e', '0'] }),
   launch({ located, bundle, context, caFile }) {
     return {
       argv: [located.binary, bundle, JSON.stringify(context)],

@@ -62,6 +62,13 @@ export async function quietWindow(connect: Connect, fixtures: FixtureAddresses):
   }
 }
 
+/** A settlement in words, for assertion messages. */
+export function describeSettlement(settlement: Settlement<unknown>): string {
+  if (settlement.state === 'pending') return 'pending';
+  if (settlement.state === 'rejected') return `rejected with ${describeValue(settlement.reason)}`;
+  return `fulfilled with ${describeValue(settlement.value)}`;
+}
+
 /** The result of one read, as a tagged value instead of a promise that may reject. */
 export type ReadOutcome =
   | { kind: 'data'; value: unknown }

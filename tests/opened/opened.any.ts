@@ -5,7 +5,7 @@ import { closeAtEnd, endpointOf, FAMILIES, parseReport } from '../lib/fixture.ts
 import { ByteReader } from '../lib/io.ts';
 import { describeValue } from '../lib/observe.ts';
 import { settledNow } from '../lib/timing.ts';
-import { assert_thenable, fulfilsWithin, quietWindow, rejectsWithin } from '../lib/windows.ts';
+import { assert_thenable, describeSettlement, fulfilsWithin, quietWindow, rejectsWithin } from '../lib/windows.ts';
 
 const LABEL = { ipv4: 'IPv4', ipv6: 'IPv6' } as const;
 
@@ -75,6 +75,6 @@ export default function ({ connect, fixtures }: TestContext): void {
     await quietWindow(connect, fixtures);
     assert_thenable(socket.opened, 'opened');
     const state = await settledNow(socket.opened);
-    assert_equals(state.state, 'pending', `opened is still pending while the server never answers the handshake (${describeValue(state)})`);
+    assert_equals(state.state, 'pending', `opened is still pending while the server never answers the handshake (${describeSettlement(state)})`);
   }, 'opened of a TLS socket stays pending while the handshake does not complete');
 }

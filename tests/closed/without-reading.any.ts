@@ -1,0 +1,40 @@
+// #closed-attribute, the open question: does closed resolve when the server closes but readable is
+// never read? The draft notes that Cloudflare's implementation waits for the reads and calls the
+// point up for discussion, so this file shows what happens and judges nothing.
+import type { FileMeta, TestContext } from '../lib/test-file.ts';
+import { closeAtEnd } from '../lib/fixture.ts';
+import { describeValue, observe } from '../lib/observe.ts';
+import { settledNow } from '../lib/timing.ts';
+import { quietWindow } from '../lib/windows.ts';
+
+export const meta: FileMeta = {
+  title: 'Whether closed resolves when the server closes and readable is never read',
+  anchors: ['#closed-attribute'],
+  level: 'informational',
+  subtests: {
+    'whether closed resolves after the server\'s FIN when readable is never read (allowHalfOpen false)': { covers: ['closed.without-reading'] },
+  },
+};
+
+export default function ({ connect, fixtures }: TestContext): void {
+  promise_test(async (t) => {
+    // The server sends its FIN right after accepting; nobody takes a reader.
+    const socket = closeAtEnd(t, connect(fixtures.services['close-on-accept'].ipv4, { allowHalfOpen: false }));
+    try {
+      await socket.opened;
+    } catch (error) {
+      observe(t, `opened rejected, so nothing to observe: ${describeValue(error)}`);
+      return;
+    }
+    // By the end of a control round trip the FIN has arrived and any reaction to it has run.
+    await quietWindow(connect, fixtures);
+    if (typeof (socket.closed as { then?: unknown } | undefined)?.then !== 'function') {
+      observe(t, `closed is not a promise: ${describeValue(socket.closed)}`);
+      return;
+    }
+    const state = await settledNow(socket.closed);
+    if (state.state === 'fulfilled') observe(t, 'closed resolved without any read');
+    else if (state.state === 'rejected') observe(t, `closed rejected without any read: ${describeValue(state.reason)}`);
+    else observe(t, 'closed still pending after a control round trip: it waits for readable to be read');
+  }, 'whether closed resolves after the server\'s FIN when readable is never read (allowHalfOpen false)');
+}

@@ -8,8 +8,8 @@ import { UsageError } from '../runners/run.ts';
 const program = new Command('sockets-conformance')
   .description('Conformance test suite for the WinterTC Sockets API (connect())')
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') })
-  .showHelpAfterError('(run with --help for usage)');
+  // Commander's own errors (unknown option, missing argument) as one line with a pointer to help.
+  .configureOutput({ outputError: (text, write) => write(`sockets-conformance: ${text.split('\n')[0]!.replace(/^error: /, '')} (see --help)\n`) });
 program.addOption(new Option('--no-color', 'plain output'));
 
 for (const register of commands) register(program);

@@ -1,0 +1,71 @@
+// Where outputs go: every reporter's text written into one folder. The reporters only format; this
+// module alone touches the file system for them, so `run --out` and `report --from` write the same.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { writeResults } from '../records/io.ts';
+import type { RunResults } from '../records/result.ts';
+import { badgeEndpointJson, badges, badgeSvg } from '../reporters/badges.ts';
+import { conformanceMarkdown } from '../reporters/conformance.ts';
+import { buildCoverage, coverageMarkdown } from '../reporters/coverage.ts';
+import type { SuiteIndex } from '../reporters/format.ts';
+import { htmlReport } from '../reporters/html.ts';
+import { junitXml } from '../reporters/junit.ts';
+import { markdownReport } from '../reporters/markdown.ts';
+import { wptReportJson } from '../reporters/wptreport.ts';
+import { discoverTestFiles } from '../runners/discover.ts';
+import { requirements, SPEC_ANCHORS } from '../tests/requirements.ts';
+
+export const FORMATS = ['json', 'wptreport', 'junit', 'markdown', 'coverage', 'conformance', 'html', 'badges'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface WriteOptions {
+  formats?: readonly Format[];
+  /** The suite's catalogue and files; read from this checkout when not given. */
+  index?: SuiteIndex;
+}
+
+/** The catalogue and the declared subtests of every test file, for coverage. */
+export async function suiteIndex(): Promise<SuiteIndex> {
+  const files = await discoverTestFiles();
+  return {
+    anchors: SPEC_ANCHORS,
+    requirements,
+    files: files.map((f) => ({ file: f.file, title: f.meta.title, subtests: f.subtests })),
+  };
+}
+
+/** Writes the chosen outputs (default: all) into `dir`; returns the paths written. */
+export async function writeReports(results: RunResults, dir: string, options: WriteOptions = {}): Promise<string[]> {
+  const formats = new Set(options.formats ?? FORMATS);
+  const index = formats.has('coverage') || formats.has('html') ? (options.index ?? (await suiteIndex())) : options.index;
+  const anchorOrder = SPEC_ANCHORS;
+  await mkdir(dir, { recursive: true });
+  const written: string[] = [];
+  const put = async (name: string, text: string) => {
+    const file = path.join(dir, name);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+    written.push(file);
+  };
+  if (formats.has('json')) written.push(await writeResults(dir, results));
+  if (formats.has('wptreport')) {
+    for (const r of results.runtimes) await put(`wptreport-${safeName(r.id)}.json`, wptReportJson(results, r.id, { os: os.platform() }));
+  }
+  if (formats.has('junit')) await put('junit.xml', junitXml(results));
+  if (formats.has('markdown')) await put('report.md', markdownReport(results, { anchorOrder }));
+  if (formats.has('coverage')) await put('coverage.md', coverageMarkdown(buildCoverage(index!, results)));
+  if (formats.has('conformance')) await put('CONFORMANCE.md', conformanceMarkdown(results, { anchorOrder }));
+  if (formats.has('html')) await put('report.html', htmlReport(results, { anchorOrder, index }));
+  if (formats.has('badges')) {
+    for (const b of badges(results)) {
+      await put(`badges/${safeName(b.runtime)}.svg`, badgeSvg(b));
+      await put(`badges/${safeName(b.runtime)}.json`, badgeEndpointJson(b));
+    }
+  }
+  return written;
+}
+
+/** Row ids may carry `+` and an impl's module name; keep file names portable. */
+const safeName = (id: string) => id.replace(/[^A-Za-z0-9._+-]/g, '_');

@@ -3,7 +3,6 @@ import { constants } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { startFixtures } from '../../echo-server/index.ts';
-import { writeResults } from '../../records/io.ts';
 import type { RunResults } from '../../records/result.ts';
 import { discoverTestFiles, filterFiles } from '../../runners/discover.ts';
 import { killAll } from '../../runners/launch.ts';
@@ -11,6 +10,8 @@ import { combineRepeats } from '../../runners/repeat.ts';
 import { run, UsageError } from '../../runners/run.ts';
 import { parseShard, selectShard } from '../../runners/shard.ts';
 import { requiredFailures, summary } from '../../reporters/summary.ts';
+import { DEFAULT_EXPECTATIONS_DIR, hasUnexpected, judge, loadForRun } from '../judge.ts';
+import { writeReports } from '../write-reports.ts';
 import { colours } from '../colours.ts';
 
 const positiveNumber = (flag: string, integer = false) => (value: string) => {
@@ -29,6 +30,8 @@ interface RunFlags {
   out: string;
   repeat: number;
   shard?: string;
+  expectations: string;
+  updateExpectations?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -43,7 +46,9 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--jobs <n>', 'runtime processes at once').argParser(positiveNumber('--jobs', true)).default(2))
     .addOption(new Option('--repeat <n>', 'run each selected file n times and report the subtests whose status changed').argParser(positiveNumber('--repeat', true)).default(1))
     .option('--shard <i/n>', 'run shard i of n (a stable subset of the files, for CI job matrices)')
-    .option('--out <dir>', 'where results.json is written', 'out')
+    .option('--out <dir>', 'where results.json and every report are written', 'out')
+    .option('--expectations <dir>', 'folder of per-runtime expectations files (<runtime>.json)', DEFAULT_EXPECTATIONS_DIR)
+    .option('--update-expectations', 'rewrite the expectations files of the runtimes that ran from this run, keeping existing reasons')
     .action(async (opts: RunFlags, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
       const shard = opts.shard ? parseShard(opts.shard) : null;
@@ -51,6 +56,7 @@ export function registerRun(program: Command): void {
       if (filtered.length === 0) throw new UsageError(`--filter "${opts.filter}" selects no test file (see \`sockets-conformance list\`)`);
       const files = shard ? selectShard(filtered, shard) : filtered;
       await checkWritable(opts.out);
+      const expectations = await loadForRun(opts.expectations);
 
       const abort = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => {
@@ -76,9 +82,11 @@ export function registerRun(program: Command): void {
             onFile: (file) => process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`)),
           }));
         }
-        const results = opts.repeat > 1 ? combineRepeats(runs) : runs[0]!;
-        results.shard = shard;
-        const written = await writeResults(opts.out, results);
+        const combined = opts.repeat > 1 ? combineRepeats(runs) : runs[0]!;
+        combined.shard = shard;
+        const judged = await judge(combined, expectations, { knownFiles: (await discoverTestFiles()).map((f) => f.file), update: opts.updateExpectations && !abort.signal.aborted && opts.expectations, colours: c });
+        const results = judged.results;
+        const [written] = await writeReports(results, opts.out);
         process.stdout.write(summary(results, c) + '\n');
         const failing = requiredFailures(results);
         if (results.repeat) {
@@ -86,8 +94,9 @@ export function registerRun(program: Command): void {
           process.stdout.write(`${results.repeat.flaky.length} flaky subtests over ${results.repeat.times} repetitions\n`);
         }
         process.stdout.write(`${results.results.length} subtests, ${failing.length} required not passing; results in ${written}\n`);
+        process.stdout.write(judged.lines.join('\n') + '\n');
         if (results.interrupted) process.stdout.write(c.red(`interrupted by ${results.interrupted.signal}: ${results.interrupted.filesNotRun.length} file(s) not run or cut short\n`));
-        process.exitCode = abort.signal.aborted ? 130 : failing.length > 0 || (results.repeat?.flaky.length ?? 0) > 0 ? 1 : 0;
+        process.exitCode = abort.signal.aborted ? 130 : (hasUnexpected(judged.comparison) && judged.written.length === 0) || (results.repeat?.flaky.length ?? 0) > 0 ? 1 : 0;
       } finally {
         await fixtures.stop();
         process.off('SIGINT', onSignal);

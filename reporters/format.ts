@@ -1,0 +1,98 @@
+// What several reporters share: grouping records into matrix cells, the suite index that coverage
+// reads, the draft's address, and small text helpers. Pure functions only.
+
+import type { Level, ResultRecord, RunResults, SubtestStatus } from '../records/result.ts';
+
+/** Where the rendered draft lives; anchors are appended as they are (`#opened-attribute`). */
+export const SPEC_URL = 'https://sockets-api.proposal.wintertc.org/';
+export const anchorUrl = (anchor: string) => `${SPEC_URL}${anchor.startsWith('#') ? anchor : `#${anchor}`}`;
+
+/** What the suite contains, independent of any run: the catalogue and each file's declared subtests.
+ * Built by the CLI from tests/requirements.ts and runners/discover.ts, so reporters import neither. */
+export interface SuiteIndex {
+  /** Draft anchors in document order (row order of the matrix). */
+  anchors: readonly string[];
+  requirements: readonly { id: string; anchor: string; level: Level; statement: string }[];
+  files: readonly { file: string; title?: string; subtests: readonly { name: string; anchors: readonly string[]; level: Level; requirements: readonly string[] }[] }[];
+}
+
+export interface Cell {
+  passed: number;
+  total: number;
+  byStatus: Partial<Record<SubtestStatus, number>>;
+}
+
+export type RowKind = 'anchor' | 'file';
+
+export interface Matrix {
+  runtimes: string[];
+  rows: { key: string; cells: Record<string, Cell> }[];
+  /** Every subtest, then the required ones only. */
+  totals: { all: Record<string, Cell>; required: Record<string, Cell> };
+}
+
+const emptyCell = (): Cell => ({ passed: 0, total: 0, byStatus: {} });
+
+function add(cell: Cell, r: ResultRecord): void {
+  cell.total++;
+  if (r.status === 'PASS') cell.passed++;
+  cell.byStatus[r.status] = (cell.byStatus[r.status] ?? 0) + 1;
+}
+
+/** Rows in the given order first (the draft's), then any others alphabetically. */
+export function orderKeys(keys: Iterable<string>, preferred: readonly string[] = []): string[] {
+  const set = new Set(keys);
+  const first = preferred.filter((k) => set.has(k));
+  const rest = [...set].filter((k) => !preferred.includes(k)).sort((a, b) => a.localeCompare(b));
+  return [...first, ...rest];
+}
+
+/** A subtest with several anchors counts in each of their rows (so rows do not add up to the total). */
+export function buildMatrix(results: RunResults, by: RowKind = 'anchor', anchorOrder: readonly string[] = []): Matrix {
+  const runtimes = results.runtimes.map((r) => r.id);
+  const rowMap = new Map<string, Record<string, Cell>>();
+  const totals = { all: {} as Record<string, Cell>, required: {} as Record<string, Cell> };
+  for (const id of runtimes) (totals.all[id] = emptyCell(), totals.required[id] = emptyCell());
+  for (const r of results.results) {
+    const keys = by === 'anchor' ? (r.anchors.length > 0 ? r.anchors : ['(no anchor)']) : [r.file];
+    for (const key of keys) {
+      let row = rowMap.get(key);
+      if (!row) rowMap.set(key, (row = Object.fromEntries(runtimes.map((id) => [id, emptyCell()]))));
+      if (row[r.runtime]) add(row[r.runtime]!, r);
+    }
+    if (totals.all[r.runtime]) add(totals.all[r.runtime]!, r);
+    if (r.level === 'required' && totals.required[r.runtime]) add(totals.required[r.runtime]!, r);
+  }
+  const order = orderKeys(rowMap.keys(), by === 'anchor' ? anchorOrder : []);
+  return { runtimes, rows: order.map((key) => ({ key, cells: rowMap.get(key)! })), totals };
+}
+
+export const cellText = (c: Cell | undefined) => (!c || c.total === 0 ? '-' : `${c.passed}/${c.total}`);
+
+/** good: all passed; bad: none; partial: some; none: no subtests. */
+export function cellGrade(c: Cell | undefined): 'good' | 'partial' | 'bad' | 'none' {
+  if (!c || c.total === 0) return 'none';
+  return c.passed === c.total ? 'good' : c.passed === 0 ? 'bad' : 'partial';
+}
+
+/** The records that did not pass, in record order. */
+export const notPassing = (results: RunResults) => results.results.filter((r) => r.status !== 'PASS');
+
+export function firstLine(text: string | null | undefined, max = 200): string {
+  const line = (text ?? '').split('\n')[0]!.trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+export function padEnd(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - [...text].length));
+}
+
+/** Runtime headline: `node 20.20.2` or `workerd 2026-11-17 (flags ...)`, plus the impl when there is one. */
+export function runtimeLabel(results: RunResults, id: string): string {
+  const r = results.runtimes.find((x) => x.id === id);
+  if (!r) return id;
+  return `${r.id}: ${r.name} ${r.version}${r.impl ? ` with connect() from ${r.impl}` : ''}`;
+}
+
+/** Markdown table cell text: pipes and newlines would break the table. */
+export const mdCell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');

@@ -1,0 +1,66 @@
+// Markdown: the matrix and the non-passing subtests, for pull-request comments and job summaries.
+
+import type { RunResults } from '../records/result.ts';
+import { anchorUrl, buildMatrix, cellGrade, cellText, firstLine, mdCell, notPassing, type Cell, type Matrix, type RowKind } from './format.ts';
+
+const MARK = { good: '✅', partial: '⚠️', bad: '❌', none: '' } as const;
+const mdCellOf = (c: Cell | undefined) => `${MARK[cellGrade(c)]} ${cellText(c)}`.trim();
+
+/** The matrix as a Markdown table; anchor rows link to the draft. */
+export function markdownMatrix(m: Matrix, by: RowKind = 'anchor'): string {
+  const lines = [
+    `| ${by} | ${m.runtimes.map(mdCell).join(' | ')} |`,
+    `| --- | ${m.runtimes.map(() => '---:').join(' | ')} |`,
+    ...m.rows.map((r) => `| ${by === 'anchor' && r.key.startsWith('#') ? `[${mdCell(r.key)}](${anchorUrl(r.key)})` : `\`${mdCell(r.key)}\``} | ${m.runtimes.map((id) => mdCellOf(r.cells[id])).join(' | ')} |`),
+    `| **all subtests** | ${m.runtimes.map((id) => `**${cellText(m.totals.all[id])}**`).join(' | ')} |`,
+    `| **required** | ${m.runtimes.map((id) => `**${cellText(m.totals.required[id])}**`).join(' | ')} |`,
+  ];
+  return lines.join('\n');
+}
+
+export function runtimesTable(results: RunResults): string {
+  const lines = ['| runtime | version | connect() | details |', '| --- | --- | --- | --- |'];
+  for (const r of results.runtimes) {
+    const details = Object.entries(r.details ?? {}).map(([k, v]) => `${k}: ${v}`).join('; ');
+    lines.push(`| ${mdCell(r.id)} | ${mdCell(`${r.name} ${r.version}`)} | ${mdCell(r.impl ?? 'built in / default')} | ${mdCell(details || (r.source ?? ''))} |`);
+  }
+  for (const u of results.unavailable ?? []) lines.push(`| ${mdCell(u.name)} | not run | | ${mdCell(u.reason)} |`);
+  return lines.join('\n');
+}
+
+export interface MarkdownOptions {
+  by?: RowKind;
+  anchorOrder?: readonly string[];
+}
+
+export function markdownReport(results: RunResults, options: MarkdownOptions = {}): string {
+  const by = options.by ?? 'anchor';
+  const out = [
+    `# Sockets API conformance: suite ${results.suiteVersion}`,
+    '',
+    `Run from ${results.startedAt} to ${results.finishedAt}.`,
+    '',
+    runtimesTable(results),
+    '',
+    '## Matrix',
+    '',
+    'Passed / total subtests; a subtest with several anchors counts in each of their rows.',
+    '',
+    markdownMatrix(buildMatrix(results, by, options.anchorOrder), by),
+    '',
+  ];
+  if (results.interrupted) out.push(`**Interrupted** by ${results.interrupted.signal}: ${results.interrupted.filesNotRun.length} file(s) not run.`, '');
+  const failing = notPassing(results);
+  out.push('## Not passing', '');
+  if (failing.length === 0) out.push('Every subtest passed.');
+  else {
+    out.push('| runtime | file | subtest | level | status | message |', '| --- | --- | --- | --- | --- | --- |');
+    for (const r of failing) out.push(`| ${mdCell(r.runtime)} | \`${mdCell(r.file)}\` | ${mdCell(r.test)} | ${r.level} | ${r.status} | ${mdCell(firstLine(r.message, 300))} |`);
+  }
+  const badFiles = results.files.filter((f) => f.status !== 'OK');
+  if (badFiles.length > 0) {
+    out.push('', '### Files that did not finish normally', '', '| runtime | file | status | message |', '| --- | --- | --- | --- |');
+    for (const f of badFiles) out.push(`| ${mdCell(f.runtime)} | \`${mdCell(f.file)}\` | ${f.status} | ${mdCell(firstLine(f.message, 300))} |`);
+  }
+  return out.join('\n') + '\n';
+}

@@ -44,6 +44,53 @@ export interface FixtureAddresses {
   certificateNames: string[];
   /** ALPN protocols the TLS services offer, in the server's order of preference. */
   alpnProtocols: string[];
+  /** The interop tier's real servers (interop/), present when the run includes that tier. */
+  interop?: InteropAddresses;
+}
+
+/** A throwaway PostgreSQL cluster on loopback, made for one run. */
+export interface PostgresFixture {
+  hostname: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+/** smtp-server instances on loopback: both demand TLS before MAIL FROM; one offers STARTTLS, the
+ * other never does. What a message looked like on arrival is asked of `mailbox` with a line
+ * protocol: send `<token>\n`, read one JSON line (ReceivedMail) once a message whose subject
+ * contains the token has arrived (or `{"error": ...}` after a few seconds without one). */
+export interface SmtpFixture {
+  starttls: Endpoint;
+  refusesStarttls: Endpoint;
+  mailbox: Endpoint;
+}
+
+export interface InteropAddresses {
+  /** PEM of the CA that issued the interop servers' certificate; a runtime must trust it. */
+  caCertificate: string;
+  /** Null when PostgreSQL is not installed here; `postgresUnavailable` then says how to install it. */
+  postgres: PostgresFixture | null;
+  postgresUnavailable?: string;
+  smtp: SmtpFixture;
+}
+
+/** A message as the SMTP fixture received it, parsed on the host side with mailparser. */
+export interface ReceivedMail {
+  /** Whether the session was under TLS when the message was accepted, and which version. */
+  secure: boolean;
+  tlsProtocol: string | null;
+  envelopeFrom: string;
+  envelopeTo: string[];
+  subject: string;
+  from: string;
+  to: string;
+  text: string;
+  /** Each attachment's file name, size in bytes and SHA-256 (hex) of its decoded content. */
+  attachments: { filename: string; size: number; sha256: string }[];
+  /** Size of the message as received (the DATA payload). */
+  rawSize: number;
 }
 
 /** What the fixture server knows about one accepted connection: the `report` and `tls-report`

@@ -58,8 +58,9 @@ export async function buildBundles(request: BuildRequest): Promise<BuildOutput> 
       bundle: true,
       format: 'esm',
       platform: request.target.platform,
-      conditions: request.target.conditions,
+      conditions: mapsSocketsModule(request.target) ? [...(request.target.conditions ?? []), 'workerd'] : request.target.conditions,
       external: request.target.external,
+      plugins: mapsSocketsModule(request.target) ? [socketsModulePlugin(request.connectModule)] : [],
       target: 'es2022',
       metafile: true,
       logLevel: 'silent',
@@ -80,6 +81,26 @@ export async function buildBundles(request: BuildRequest): Promise<BuildOutput> 
   }
   await writeFile(manifestPath, JSON.stringify({ inputs }));
   return { bundles, cached: false, durationMs: performance.now() - started };
+}
+
+// Libraries written on connect() (pg-cloudflare, postgres, worker-mailer: the interop tier) import
+// it from `cloudflare:sockets`, and some publish that build only under the `workerd` export
+// condition. Where the runtime has no such module of its own, the bundle maps the import to the
+// connect() under test (the default or the --impl module) and picks those libraries' `workerd`
+// builds, so they run over it exactly as they run in workerd.
+const SOCKETS_MODULE = 'cloudflare:sockets';
+
+function mapsSocketsModule(target: BuildTarget): boolean {
+  return !target.external.includes(SOCKETS_MODULE);
+}
+
+function socketsModulePlugin(connectModule: string): esbuild.Plugin {
+  return {
+    name: 'cloudflare-sockets-to-connect-under-test',
+    setup(build) {
+      build.onResolve({ filter: /^cloudflare:sockets$/ }, () => ({ path: connectModule }));
+    },
+  };
 }
 
 function entrySource(request: BuildRequest, f: { file: string; absolutePath: string }): string {

@@ -7,6 +7,7 @@ import { mkdtemp, rm, writeFile, access } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startFixtures, type Fixtures } from '../echo-server/index.ts';
+import { startInterop, type InteropFixtures } from '../interop/index.ts';
 import type { FixtureAddresses } from '../records/fixtures.ts';
 import { SCHEMA_VERSION, type FileRecord, type ResultRecord, type RunResults, type RuntimeRecord } from '../records/result.ts';
 import { buildBundles, BuildError } from './build.ts';
@@ -55,10 +56,22 @@ export async function run(options: RunOptions): Promise<RunResults> {
   const connectOverride = options.impl ? await resolveImpl(options.impl) : undefined;
 
   let fixtures: Fixtures | undefined;
-  const addresses = options.fixtures ?? (fixtures = await startFixtures()).addresses;
+  let addresses = options.fixtures ?? (fixtures = await startFixtures()).addresses;
+  // The interop tier's real servers (PostgreSQL, SMTP) start only for runs that include it.
+  let interop: InteropFixtures | undefined;
+  if (!addresses.interop && options.files.some((f) => f.meta.tier === 'interop')) {
+    try {
+      interop = await startInterop();
+    } catch (error) {
+      await fixtures?.stop();
+      throw error;
+    }
+    addresses = { ...addresses, interop: interop.addresses };
+  }
   const workRoot = await mkdtemp(path.join(os.tmpdir(), 'sockets-conformance-run-'));
   const caFile = path.join(workRoot, 'fixture-ca.pem');
-  await writeFile(caFile, addresses.caCertificate);
+  // Runtimes trust this file; the interop servers have a CA of their own.
+  await writeFile(caFile, addresses.caCertificate + (addresses.interop?.caCertificate ?? ''));
 
   const results: ResultRecord[] = [];
   const files: FileRecord[] = [];
@@ -110,6 +123,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
   } finally {
     await rm(workRoot, { recursive: true, force: true });
     await fixtures?.stop();
+    await interop?.stop();
   }
 
   const order = new Map(plans.map((p, i) => [p.record.id, i]));
@@ -199,7 +213,7 @@ export function toRecords(runtime: string, testFile: TestFile, outcome: ProcessO
       message: info ? message.message : `not declared in the file's meta; ${message.message ?? ''}`.trim(),
       durationMs: message.durationMs,
       requirements: info?.requirements ?? [],
-      tier: 'spec',
+      tier: testFile.meta.tier ?? 'spec',
     });
   }
   // Subtests run one after another in declaration order, so on a timeout the first unfinished one
@@ -220,7 +234,7 @@ export function toRecords(runtime: string, testFile: TestFile, outcome: ProcessO
       message = verdict.status === 'OK' ? 'declared in meta but never registered by the file' : `not run: ${verdict.message}`;
     }
     firstUnfinished = false;
-    records.push({ runtime, file: testFile.file, test: info.name, anchors: info.anchors, level: info.level, status, message, durationMs: 0, requirements: info.requirements, tier: 'spec' });
+    records.push({ runtime, file: testFile.file, test: info.name, anchors: info.anchors, level: info.level, status, message, durationMs: 0, requirements: info.requirements, tier: testFile.meta.tier ?? 'spec' });
   }
   const file: FileRecord = {
     runtime,

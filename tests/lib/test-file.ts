@@ -4,7 +4,7 @@
 // so `sockets-conformance list` and the reporters know every subtest without running anything.
 
 import type { FixtureAddresses } from '../../records/fixtures.ts';
-import type { Level } from '../../records/result.ts';
+import type { Level, Tier } from '../../records/result.ts';
 import type { Connect } from './sockets-api.ts';
 
 /** What the harness hands a test file: the implementation under test and where the fixtures are. */
@@ -39,6 +39,8 @@ export interface FileMeta {
   subtests: Record<string, SubtestMeta>;
   /** Per-file timeout before the runner's multiplier, in ms (default: runners' own). */
   timeoutMs?: number;
+  /** The tier the file's records belong to; `spec` when left out. */
+  tier?: Tier;
 }
 
 export type RegisterTests = (ctx: TestContext) => void;

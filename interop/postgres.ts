@@ -1,0 +1,196 @@
+// A throwaway PostgreSQL cluster for the interop tier: initdb into a fresh temporary directory,
+// listening on 127.0.0.1 only, on a port the kernel hands out (never 5432, never a system cluster),
+// SSL on with a certificate from the interop CA, one role and one database for the clients.
+// Stopping it shuts the server down and deletes the directory.
+
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, chown, mkdtemp, readdir, rm, writeFile, access } from 'node:fs/promises';
+import * as net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import type { PostgresFixture } from '../records/fixtures.ts';
+import type { TlsMaterial } from '../echo-server/certificates.ts';
+
+export const INSTALL_HINT = 'PostgreSQL is not installed: apt-get install -y postgresql';
+
+export class PostgresUnavailable extends Error {
+  override name = 'PostgresUnavailable';
+}
+
+export interface RunningPostgres {
+  fixture: PostgresFixture;
+  stop(): Promise<void>;
+}
+
+const ADMIN = 'conformance_admin';
+const USER = 'conformance';
+const DATABASE = 'conformance';
+const READY_TIMEOUT_MS = 15_000;
+const START_ATTEMPTS = 3;
+
+/** The newest Debian cluster binaries, or what PATH offers. */
+export async function findPostgresBin(): Promise<string> {
+  const fromEnv = process.env.SOCKETS_CONFORMANCE_PG_BIN;
+  const candidates: string[] = fromEnv ? [fromEnv] : [];
+  try {
+    const versions = (await readdir('/usr/lib/postgresql')).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    candidates.push(...versions.map((v) => `/usr/lib/postgresql/${v}/bin`));
+  } catch {
+    // No Debian layout; PATH below.
+  }
+  candidates.push(...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean));
+  for (const dir of candidates) {
+    try {
+      await access(path.join(dir, 'initdb'));
+      await access(path.join(dir, 'postgres'));
+      return dir;
+    } catch {
+      // next
+    }
+  }
+  throw new PostgresUnavailable(INSTALL_HINT);
+}
+
+/** initdb and postgres refuse to run as root: then they run as the `postgres` system user. */
+async function serverIdentity(): Promise<{ uid: number; gid: number } | null> {
+  if (process.getuid?.() !== 0) return null;
+  try {
+    const run = promisify(execFile);
+    const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim());
+    const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
+    return { uid, gid };
+  } catch {
+    throw new PostgresUnavailable('running as root and there is no `postgres` system user to run the PostgreSQL server as (apt-get install -y postgresql creates it)');
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => resolve());
+  });
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function runToEnd(bin: string, args: string[], identity: { uid: number; gid: number } | null, cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], ...(identity ?? {}), env: { PATH: process.env.PATH ?? '', LANG: 'C', LC_ALL: 'C' } });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(bin)} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' / ')}`))));
+  });
+}
+
+/** Resolves once the server logs that it accepts connections; rejects if it exits first. */
+function waitReady(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`postgres did not become ready within ${READY_TIMEOUT_MS} ms: ${log.slice(-500)}`)), READY_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      log += chunk.toString();
+      if (log.includes('ready to accept connections')) {
+        clearTimeout(timer);
+        child.stderr!.off('data', onData);
+        // Keep draining so a chatty server never blocks on a full pipe.
+        child.stderr!.resume();
+        resolve();
+      }
+    };
+    child.stderr!.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`postgres exited during start-up (${code ?? signal}): ${log.trim().split('\n').slice(-3).join(' / ')}`));
+    });
+  });
+}
+
+export async function startPostgres(material: TlsMaterial): Promise<RunningPostgres> {
+  const bin = await findPostgresBin();
+  const identity = await serverIdentity();
+  const root = await mkdtemp(path.join(os.tmpdir(), 'sockets-conformance-pg-'));
+  let child: ChildProcess | undefined;
+  const cleanup = async () => {
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      // SIGINT is PostgreSQL's fast shutdown: sessions are cut, nothing is waited for.
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child!.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await rm(root, { recursive: true, force: true });
+  };
+  try {
+    const data = path.join(root, 'data');
+    const adminPassword = randomBytes(12).toString('hex');
+    const password = randomBytes(12).toString('hex');
+    const pwfile = path.join(root, 'pwfile');
+    await writeFile(pwfile, `${adminPassword}\n`, { mode: 0o600 });
+    if (identity) {
+      await chown(root, identity.uid, identity.gid);
+      await chown(pwfile, identity.uid, identity.gid);
+    }
+    await runToEnd(path.join(bin, 'initdb'), ['-D', data, '-U', ADMIN, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'], identity, root);
+    await rm(pwfile);
+
+    const certFile = path.join(data, 'server.crt');
+    const keyFile = path.join(data, 'server.key');
+    await writeFile(certFile, material.certificate);
+    // PostgreSQL refuses a key that others can read.
+    await writeFile(keyFile, material.privateKey, { mode: 0o600 });
+    await writeFile(path.join(data, 'pg_hba.conf'), 'host all all 127.0.0.1/32 scram-sha-256\n');
+    if (identity) {
+      for (const file of [certFile, keyFile, path.join(data, 'pg_hba.conf')]) await chown(file, identity.uid, identity.gid);
+    }
+    await chmod(keyFile, 0o600);
+
+    let port = 0;
+    let lastError: Error | undefined;
+    for (let attempt = 0; attempt < START_ATTEMPTS && !child; attempt++) {
+      // The port is free when asked, but something may take it before postgres binds: then retry.
+      port = await freePort();
+      const candidate = spawn(path.join(bin, 'postgres'), [
+        '-D', data,
+        '-c', 'listen_addresses=127.0.0.1',
+        '-c', `port=${port}`,
+        '-c', 'unix_socket_directories=',
+        '-c', 'ssl=on',
+        '-c', `ssl_cert_file=${certFile}`,
+        '-c', `ssl_key_file=${keyFile}`,
+        '-c', 'fsync=off',
+        '-c', 'max_connections=40',
+      ], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], ...(identity ?? {}), env: { PATH: process.env.PATH ?? '', LANG: 'C', LC_ALL: 'C' } });
+      try {
+        await waitReady(candidate);
+        child = candidate;
+      } catch (error) {
+        lastError = error as Error;
+        candidate.kill('SIGKILL');
+      }
+    }
+    if (!child) throw lastError ?? new Error('postgres did not start');
+
+    const admin = new pg.Client({ host: '127.0.0.1', port, user: ADMIN, password: adminPassword, database: 'postgres' });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE ${USER} LOGIN PASSWORD '${password}'`);
+      await admin.query(`CREATE DATABASE ${DATABASE} OWNER ${USER}`);
+    } finally {
+      await admin.end();
+    }
+    return {
+      fixture: { hostname: '127.0.0.1', port, user: USER, password, database: DATABASE },
+      stop: cleanup,
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}

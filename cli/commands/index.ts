@@ -5,5 +5,7 @@ import { registerList } from './list.ts';
 import { registerServeFixtures } from './serve-fixtures.ts';
 import { registerRuntimes } from './runtimes.ts';
 import { registerMerge } from './merge.ts';
+import { registerReport } from './report.ts';
+import { registerConformance } from './conformance.ts';
 
-export const commands: ((program: Command) => void)[] = [registerRun, registerList, registerServeFixtures, registerRuntimes, registerMerge];
+export const commands: ((program: Command) => void)[] = [registerRun, registerList, registerServeFixtures, registerRuntimes, registerMerge, registerReport, registerConformance];

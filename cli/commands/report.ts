@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { readResults } from '../../records/io.ts';
+import { buildCoverage, coverageText } from '../../reporters/coverage.ts';
+import { terminalMatrix } from '../../reporters/matrix.ts';
+import { UsageError } from '../../runners/run.ts';
+import { SPEC_ANCHORS } from '../../tests/requirements.ts';
+import { colours } from '../colours.ts';
+import { FORMATS, suiteIndex, writeReports, type Format } from '../write-reports.ts';
+
+interface ReportFlags {
+  from: string;
+  out?: string;
+  format?: string;
+  by: 'anchor' | 'file';
+  details?: boolean;
+  coverage?: boolean;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('rebuild every output (matrix, wptreport, JUnit, Markdown, coverage, CONFORMANCE.md, HTML, badges) from a saved results.json')
+    .requiredOption('--from <dir>', 'folder (or results.json) of a previous run')
+    .option('--out <dir>', 'where the outputs are written (default: the --from folder)')
+    .option('--format <list>', `comma-separated subset of ${FORMATS.join(', ')} (default: all)`)
+    .addOption(new Option('--by <rows>', 'matrix rows').choices(['anchor', 'file']).default('anchor'))
+    .option('--details', 'list each non-passing subtest with its message under the matrix')
+    .option('--coverage', 'print spec coverage (catalogue entries and their subtests) instead of the matrix')
+    .action(async (opts: ReportFlags, command: Command) => {
+      const c = colours(process.stdout, command.optsWithGlobals().color !== false);
+      const formats = opts.format?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...FORMATS];
+      const unknown = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
+      if (unknown.length > 0) throw new UsageError(`--format ${unknown.join(',')}: unknown; choose from ${FORMATS.join(', ')}`);
+      const results = await readResults(opts.from);
+      const out = opts.out ?? (opts.from.endsWith('.json') ? opts.from.replace(/[^/\\]*$/, '') || '.' : opts.from);
+      const index = await suiteIndex();
+      const written = await writeReports(results, out, { formats: formats as Format[], index });
+      process.stdout.write(
+        (opts.coverage
+          ? coverageText(buildCoverage(index, results), c)
+          : terminalMatrix(results, { by: opts.by, details: opts.details, anchorOrder: SPEC_ANCHORS, colours: c })) + '\n',
+      );
+      process.stdout.write(c.dim(`wrote ${written.length} file(s) to ${out}\n`));
+    });
+}

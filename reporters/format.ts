@@ -94,5 +94,14 @@ export function runtimeLabel(results: RunResults, id: string): string {
   return `${r.id}: ${r.name} ${r.version}${r.impl ? ` with connect() from ${r.impl}` : ''}`;
 }
 
-/** Markdown table cell text: pipes and newlines would break the table. */
-export const mdCell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** Markdown table cell text: pipes and newlines would break the table, and `<` would start raw HTML
+ * that hides an observed message such as `<SocketError>`; control characters have no business there. */
+export const mdCell = (text: string) =>
+  text
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r?\n/g, ' ')
+    .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '\uFFFD');

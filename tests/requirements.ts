@@ -259,6 +259,8 @@ export const requirements: readonly Requirement[] = [
   r('close.after-remote-close', '#close-method', 'informational',
     'What close() returns after the server has closed the connection.',
     'workerd issue 6479 shows closed rejecting with undefined here'),
+  r('close.rejects-pending-opened-without-reason', '#close-method', 'required',
+    'close() with no reason while opened is pending still rejects opened: it neither resolves nor stays pending.'),
 
   // ── startTls() ─────────────────────────────────────────────────────────────────────────────────
   r('starttls.returns-new-socket', '#starttls-method', 'required',

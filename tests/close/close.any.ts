@@ -28,6 +28,7 @@ export const meta: FileMeta = {
     'after close(reason) a write rejects with that reason': { covers: ['close.reason-to-writable'] },
     'close(reason) makes a pending read reject with that reason': { covers: ['close.reason-to-readable'], level: 'optional' },
     'close(reason) right after connect() rejects opened with that reason': { covers: ['close.rejects-pending-opened'] },
+    'close() with no reason right after connect() still rejects opened': { covers: ['close.rejects-pending-opened-without-reason'] },
     'close(reason) during the TLS handshake rejects opened with that reason': { covers: ['close.rejects-pending-opened'] },
     'close(reason) after opened resolved leaves opened resolved': { covers: ['close.rejects-pending-opened'] },
   },
@@ -147,6 +148,14 @@ export default function ({ connect, fixtures }: TestContext): void {
     const rejection = await rejectsWithin(opened, 'opened after close(reason) on a pending socket');
     assert_equals(rejection, reason, `opened rejects with the reason given to close() (got ${describeValue(rejection)})`);
   }, 'close(reason) right after connect() rejects opened with that reason');
+
+  promise_test(async (t) => {
+    const socket = closeAtEnd(t, connect(fixtures.services.echo.ipv4));
+    const opened = socket.opened;
+    void socket.close().catch(() => {});
+    // The draft passes the reason on, undefined here; which value opened rejects with is not judged.
+    await rejectsWithin(opened, 'opened after close() on a pending socket');
+  }, 'close() with no reason right after connect() still rejects opened');
 
   promise_test(async (t) => {
     const socket = closeAtEnd(t, connect(fixtures.services['tls-stall'].ipv4, { secureTransport: 'on' }));

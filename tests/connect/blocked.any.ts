@@ -2,7 +2,7 @@
 // to judge: this shows what happens for loopback port 25 beside a plain refused port.
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
 import { closeAtEnd } from '../lib/fixture.ts';
-import { describeValue, observe } from '../lib/observe.ts';
+import { describeValue, observeOutcome } from '../lib/observe.ts';
 import { outcomeOf } from '../lib/errors.ts';
 import { settlesWithin } from '../lib/timing.ts';
 import type { AnySocketAddress, Connect } from '../lib/sockets-api.ts';
@@ -31,8 +31,7 @@ async function attempt(t: TestharnessTest, connect: Connect, address: AnySocketA
 
 export default function ({ connect, fixtures }: TestContext): void {
   promise_test(async (t) => {
-    const port25 = await attempt(t, connect, { hostname: fixtures.services.refused.ipv4.hostname, port: 25 });
-    const refused = await attempt(t, connect, fixtures.services.refused.ipv4);
-    observe(t, `port 25: ${port25}; refused fixture port: ${refused}`);
+    await observeOutcome(t, async () => `port 25: ${await attempt(t, connect, { hostname: fixtures.services.refused.ipv4.hostname, port: 25 })}`);
+    await observeOutcome(t, async () => `refused fixture port: ${await attempt(t, connect, fixtures.services.refused.ipv4)}`);
   }, 'connecting to loopback port 25, compared with a refused port');
 }

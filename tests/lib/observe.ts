@@ -24,3 +24,13 @@ export function describeValue(value: unknown): string {
     return Object.prototype.toString.call(value);
   }
 }
+
+/** Runs an informational check and observes what it found; if the check itself cannot go on (the
+ * socket has no `opened`, a read throws, ...), that is the observation. */
+export async function observeOutcome(t: TestharnessTest, check: () => Promise<string>): Promise<void> {
+  try {
+    observe(t, await check());
+  } catch (error) {
+    observe(t, `could not complete the observation: ${describeValue(error)}`);
+  }
+}

@@ -160,7 +160,7 @@ export function htmlReport(results: RunResults, options: HtmlOptions = {}): stri
   });
   for (const u of results.unavailable ?? []) runtimeRows.push(`<tr class="none"><td>${escapeHtml(u.name)}</td><td>not run</td><td></td><td>${escapeHtml(u.reason)}</td></tr>`);
   const coverageHtml = coverage
-    ? `<h2>Spec coverage</h2><p>${coverage.entries.length - coverage.uncovered} of ${coverage.entries.length} catalogue entries have a test; the ${coverage.uncovered} without one come first.</p>
+    ? `<h2>Spec coverage</h2><p>${coverage.entries.length - coverage.uncovered} of ${coverage.entries.length} catalogue entries have a test; ${coverage.uncovered} have none and are listed first.</p>
 <table id="coverage"><tr><th>entry</th><th>level</th><th>statement</th><th>subtests</th></tr>${coverage.entries
         .map((e) => `<tr class="${e.subtests.length ? '' : 'bad'}"><td><a href="${escapeHtml(SPEC_URL + e.anchor)}">${escapeHtml(e.id)}</a></td><td>${e.level}</td><td>${escapeHtml(e.statement)}</td><td>${
           e.subtests.length === 0 ? '<strong>no test</strong>' : e.subtests.map((s) => `${escapeHtml(s.name)} ${Object.entries(s.results).map(([id, st]) => `<span class="${st ?? 'none'}">${escapeHtml(id)}=${st ?? 'not run'}</span>`).join(' ')}`).join('<br>')

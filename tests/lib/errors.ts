@@ -47,3 +47,11 @@ export function outcomeOf<T>(fn: () => T): Outcome<T> {
     return { threw: true, error };
   }
 }
+
+/** Waits for a socket to report that it could not connect: through opened, or through closed when
+ * the implementation has no opened (tests about addresses judge the address, not opened). */
+export function connectionFailure(socket: { opened?: unknown; closed?: unknown }, description: string): Promise<unknown> {
+  const opened = socket.opened as Promise<unknown> | undefined;
+  const signal = typeof opened?.then === 'function' ? opened : (socket.closed as Promise<unknown>);
+  return rejectionOf(signal, description);
+}

@@ -3,7 +3,7 @@
 // that command changes by a few lines only.
 
 import {
-  applySkips, compare, hasUnexpected, loadAllExpectations, tallyLine, updateExpectations, writeExpectations,
+  applySkips, compare, hasUnexpected, loadAllExpectations, tallyLine, unexpectedFlaky, updateExpectations, writeExpectations,
   type Comparison, type LoadedExpectations,
 } from '../records/expectations.ts';
 import type { RunResults } from '../records/result.ts';
@@ -26,6 +26,8 @@ export interface Judgement {
   lines: string[];
   /** Files rewritten by --update-expectations. */
   written: string[];
+  /** Subtests that changed status under --repeat without a `flaky` entry. */
+  flaky: ReturnType<typeof unexpectedFlaky>;
 }
 
 export async function judge(
@@ -59,7 +61,7 @@ export async function judge(
     lines.push(tally.unexpected + tally.unexpectedPasses + tally.stale > 0 ? c.red(text) : c.green(text));
   }
   for (const file of written) lines.push(`expectations written to ${file}`);
-  return { results, comparison, lines, written };
+  return { results, comparison, lines, written, flaky: unexpectedFlaky(results, expectations) };
 }
 
 export { hasUnexpected };

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  applySkips, compare, expectationsSchema, ExpectationsError, hasUnexpected, loadExpectations, parseExpectations, tallyLine, updateExpectations,
+  applySkips, compare, expectationsSchema, ExpectationsError, hasUnexpected, loadExpectations, parseExpectations, tallyLine, unexpectedFlaky, updateExpectations,
   type Expectations, type LoadedExpectations,
 } from './expectations.ts';
 import { SCHEMA_VERSION, type FileRecord, type Level, type ResultRecord, type RunResults, type SubtestStatus } from './result.ts';
@@ -141,6 +141,14 @@ describe('updateExpectations', () => {
     const reparsed = parseExpectations(JSON.stringify(updated), 'node.json', ['node']);
     const c = compare(results, new Map([['node', { source: 'node.json', expectations: reparsed }]]));
     assert.equal(hasUnexpected(c), false);
+  });
+
+  it('a subtest whose status changed under --repeat gets a flaky entry, and is then no longer unexpected', () => {
+    const results = { ...runOf([sub('a.any.ts', 'x', 'PASS')], [fileRec('a.any.ts')]), repeat: { times: 3, flaky: [{ runtime: 'node', file: 'a.any.ts', test: 'x', statuses: ['PASS', 'FAIL', 'PASS'] as SubtestStatus[] }] } };
+    assert.equal(unexpectedFlaky(results, new Map()).length, 1);
+    const updated = updateExpectations(results, new Map()).get('node')!;
+    assert.deepEqual(updated.files['a.any.ts']!.subtests, { x: { flaky: true, reason: 'observed: PASS, FAIL, PASS over 3 repetitions' } });
+    assert.equal(unexpectedFlaky(results, new Map([['node', { source: 'node.json', expectations: updated }]])).length, 0);
   });
 
   it('records a file-level crash with the runtime message', () => {

@@ -327,7 +327,8 @@ export function applySkips(results: RunResults, expectations: ReadonlyMap<string
   };
 }
 
-/** Rewrites each row's expectations from a run: one entry per result that is not fine by default,
+/** Rewrites each row's expectations from a run: one entry per result that is not fine by default
+ * (and a `flaky` entry for each subtest whose status changed under --repeat),
  * keeping the reason of an existing entry for the same subtest, keeping `flaky` and `skip` entries
  * (they are decisions, not observations) and entries for files this run did not include, and dropping
  * entries that now pass. New entries take the observed message as their reason. */
@@ -352,7 +353,9 @@ export function updateExpectations(results: RunResults, existing: ReadonlyMap<st
       const subtests: Record<string, SubtestExpectation> = {};
       for (const r of results.results.filter((x) => x.runtime === runtime.id && x.file === f.file)) {
         const prior = oldFile?.subtests?.[r.test];
+        const wobbled = results.repeat?.flaky.find((x) => x.runtime === r.runtime && x.file === r.file && x.test === r.test);
         if (prior && ('flaky' in prior || 'skip' in prior)) subtests[r.test] = prior;
+        else if (wobbled) subtests[r.test] = { flaky: true, reason: prior?.reason ?? `observed: ${wobbled.statuses.join(', ')} over ${results.repeat!.times} repetitions` };
         else if (oldFile?.skip || r.status === 'SKIP' || acceptableByDefault(r.level, r.status)) continue;
         else subtests[r.test] = { status: r.status as ExpectedSubtestStatus, reason: prior?.reason ?? observedReason(r.message) };
       }
@@ -374,6 +377,15 @@ function observedReason(message: string | null): string {
 export function tallyLine(runtime: string, t: RuntimeTally): string {
   const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
   return `${runtime}: ${t.expected} expected, ${t.unexpected} unexpected, ${plural(t.unexpectedPasses, 'unexpected pass', 'unexpected passes')}, ${t.flaky} flaky, ${t.skipped} skipped, ${plural(t.stale, 'stale entry', 'stale entries')}`;
+}
+
+/** Subtests whose status changed under --repeat and that no `flaky` (or `skip`) entry expects to. */
+export function unexpectedFlaky(results: RunResults, expectations: ReadonlyMap<string, LoadedExpectations>) {
+  return (results.repeat?.flaky ?? []).filter((f) => {
+    const fileEntry = expectations.get(f.runtime)?.expectations.files[f.file];
+    const entry = fileEntry?.subtests?.[f.test];
+    return !fileEntry?.skip && !(entry && ('flaky' in entry || 'skip' in entry));
+  });
 }
 
 /** Exit-worthy: anything unexpected, including good news and entries that describe nothing. */

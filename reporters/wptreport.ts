@@ -40,7 +40,7 @@ const FILE: Record<FileStatus, WptResult['status']> = {
 };
 
 export interface WptOptions {
-  /** Used when the results do not say which OS they ran on. */
+  /** The OS the run happened on (wpt.fyi requires one); results.json does not record it. */
   os?: string;
 }
 
@@ -51,18 +51,17 @@ export function wptReport(results: RunResults, runtimeId: string, options: WptOp
   const runtime = results.runtimes.find((r) => r.id === runtimeId);
   if (!runtime) throw new Error(`no runtime "${runtimeId}" in these results`);
   const plus = results.suiteVersion.indexOf('+');
-  const host = (results as { host?: { os?: string; arch?: string } }).host;
   return {
     run_info: {
       // wpt.fyi keys runs by product; the row id keeps `node` and `node+my-impl` apart.
       product: runtime.id,
       browser_version: runtime.version,
-      os: host?.os ?? options.os ?? 'unknown',
+      // The records do not say which OS they ran on; the caller knows (or says 'unknown').
+      os: options.os ?? 'unknown',
       revision: plus >= 0 ? results.suiteVersion.slice(plus + 1) : results.suiteVersion,
       runtime: runtime.name,
       impl: runtime.impl,
       suite_version: results.suiteVersion,
-      ...(host?.arch ? { processor: host.arch } : {}),
       ...(runtime.details ? { details: runtime.details } : {}),
     },
     time_start: Date.parse(results.startedAt),

@@ -96,7 +96,7 @@ export function registerRun(program: Command): void {
         process.stdout.write(`${results.results.length} subtests, ${failing.length} required not passing; results in ${written}\n`);
         process.stdout.write(judged.lines.join('\n') + '\n');
         if (results.interrupted) process.stdout.write(c.red(`interrupted by ${results.interrupted.signal}: ${results.interrupted.filesNotRun.length} file(s) not run or cut short\n`));
-        process.exitCode = abort.signal.aborted ? 130 : (hasUnexpected(judged.comparison) && judged.written.length === 0) || (results.repeat?.flaky.length ?? 0) > 0 ? 1 : 0;
+        process.exitCode = abort.signal.aborted ? 130 : judged.written.length === 0 && (hasUnexpected(judged.comparison) || judged.flaky.length > 0) ? 1 : 0;
       } finally {
         await fixtures.stop();
         process.off('SIGINT', onSignal);

@@ -2,7 +2,7 @@
 // cancels the readable and aborts the writable. The `refused` fixture is a port nobody listens on.
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
 import { closeAtEnd, endpointOf, FAMILIES, familyLabel } from '../lib/fixture.ts';
-import { assert_socket_error, rejectionOf } from '../lib/errors.ts';
+import { assert_socket_error, connectionFailure, rejectionOf } from '../lib/errors.ts';
 import { describeValue } from '../lib/observe.ts';
 import { encode } from '../lib/bytes.ts';
 import { settlesWithin, type Settlement } from '../lib/timing.ts';
@@ -78,34 +78,34 @@ export default function ({ connect, fixtures }: TestContext): void {
 
   promise_test(async (t) => {
     const socket = closeAtEnd(t, connect(refused));
-    assert_socket_error(await rejectionOf(socket.opened, 'opened for a refused connection'), 'opened rejected');
+    assert_socket_error(await connectionFailure(socket, 'the refused connection'), 'the connection failed with');
   }, 'a refused connection rejects with a SocketError');
 
   promise_test(async (t) => {
     const socket = closeAtEnd(t, connect(refused));
     const reader = socket.readable.getReader();
     const read = reader.read();
-    await rejectionOf(socket.opened, 'opened for a refused connection');
+    await connectionFailure(socket, 'the refused connection');
     assert_read_stops(await settlesWithin(read, STOP_WINDOW_MS), 'the pending read');
   }, 'a read pending when the connection fails ends or rejects without data');
 
   promise_test(async (t) => {
     const socket = closeAtEnd(t, connect(refused));
-    await rejectionOf(socket.opened, 'opened for a refused connection');
+    await connectionFailure(socket, 'the refused connection');
     const reader = socket.readable.getReader();
     assert_read_stops(await settlesWithin(reader.read(), STOP_WINDOW_MS), 'a read after the failure');
   }, 'a read after the connection failed ends or rejects without data');
 
   promise_test(async (t) => {
     const socket = closeAtEnd(t, connect(refused));
-    await rejectionOf(socket.opened, 'opened for a refused connection');
+    await connectionFailure(socket, 'the refused connection');
     const writer = socket.writable.getWriter();
     await rejectionOf(writer.write(encode('too late')), 'a write after the failure');
   }, 'a write after the connection failed rejects');
 
   promise_test(async (t) => {
     const socket = closeAtEnd(t, connect(refused));
-    const openedError = await rejectionOf(socket.opened, 'opened for a refused connection');
+    const openedError = await connectionFailure(socket, 'the refused connection');
     const writer = socket.writable.getWriter();
     const writeError = await rejectionOf(writer.write(encode('too late')), 'a write after the failure');
     assert_true(writeError === openedError,
@@ -114,7 +114,7 @@ export default function ({ connect, fixtures }: TestContext): void {
 
   promise_test(async (t) => {
     const socket = closeAtEnd(t, connect(refused));
-    const openedError = await rejectionOf(socket.opened, 'opened for a refused connection');
+    const openedError = await connectionFailure(socket, 'the refused connection');
     const reader = socket.readable.getReader();
     const readError = await rejectionOf(reader.read(), 'a read after the failure');
     assert_true(readError === openedError,

@@ -1,7 +1,7 @@
 // connect() steps 1 to 5: what the caller holds the moment connect() returns.
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
 import { openedInfo, closeAtEnd, endpointOf, FAMILIES } from '../lib/fixture.ts';
-import { rejectionOf } from '../lib/errors.ts';
+import { connectionFailure } from '../lib/errors.ts';
 import { settledNow } from '../lib/timing.ts';
 
 export const meta: FileMeta = {
@@ -59,8 +59,8 @@ export default function ({ connect, fixtures }: TestContext): void {
         assert_unreached(`connect() threw synchronously: ${String(error)}`);
       }
       closeAtEnd(t, socket);
-      // The failure must still be reported, through opened.
-      await rejectionOf(socket.opened, 'opened then rejects');
+      // The failure must still be reported, through the promises.
+      await connectionFailure(socket, 'the connection then fails');
     }, `connect() to an ${label} port nobody listens on does not throw`);
   }
 }

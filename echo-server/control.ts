@@ -20,13 +20,14 @@ function answer(value: unknown): string {
 
 function waitClosed(target: Connection, ms: number, until: Promise<void>): Promise<void> {
   return new Promise((resolve) => {
+    let cancel = () => {};
     const done = () => {
       clearTimeout(timer);
       cancel();
       resolve();
     };
     const timer = setTimeout(done, ms);
-    const cancel = target.onClosed(done);
+    cancel = target.onClosed(done);
     // The control connection going away (or stop()) ends the wait, so no timer outlives it.
     void until.then(done);
   });
@@ -63,7 +64,10 @@ export function serveControl(connection: Connection, socket: Socket, registry: R
     connection.received(chunk);
     for (const line of lines.push(chunk)) {
       if (line.text.trim() === '') continue;
-      queue = queue.then(() => execute(line.text, registry, gone)).then(reply);
+      queue = queue
+        .then(() => execute(line.text, registry, gone))
+        .catch((error: unknown) => answer({ error: `internal: ${String(error)}` }))
+        .then(reply);
     }
     if (lines.overflowing) {
       lines.take();

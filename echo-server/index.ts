@@ -60,6 +60,8 @@ export async function startFixtures(options: FixtureOptions = {}): Promise<Fixtu
   const registry = new Registry();
   const env: ServiceEnv = { registry, tlsContext: createServerContext(material) };
   const servers: net.Server[] = [];
+  const releases: (() => Promise<void>)[] = [];
+  const closeAll = () => Promise.all([...servers.map(closeServer), ...releases.map((release) => release())]);
   const services = {} as Record<ServiceName, ServiceEndpoints>;
 
   const createServer = (service: Exclude<ServiceName, 'refused'>) => () => {
@@ -83,7 +85,9 @@ export async function startFixtures(options: FixtureOptions = {}): Promise<Fixtu
     for (const [index, service] of SERVICE_NAMES.entries()) {
       const port = options.basePort === undefined ? undefined : options.basePort + index;
       if (service === 'refused') {
-        services[service] = endpoints(await reserveRefusedPort(service, ipv6, port), ipv6);
+        const refused = await reserveRefusedPort(service, ipv6, port);
+        releases.push(refused.release);
+        services[service] = endpoints(refused.port, ipv6);
         continue;
       }
       const bound = await bindBothFamilies(service, createServer(service), ipv6, port);
@@ -91,17 +95,17 @@ export async function startFixtures(options: FixtureOptions = {}): Promise<Fixtu
       services[service] = endpoints(bound.port, ipv6);
     }
   } catch (error) {
-    await Promise.all(servers.map(closeServer));
+    await closeAll();
     throw error;
   }
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      const closing = servers.map(closeServer);
+      const closing = closeAll();
       for (const connection of registry.live) connection.destroy();
       // A server's close callback waits for the connections it accepted to finish closing.
-      await Promise.all(closing);
+      await closing;
     })();
     return stopping;
   };

@@ -95,13 +95,68 @@ export async function bindBothFamilies(
   throw lastError;
 }
 
+export interface RefusedPort {
+  port: number;
+  /** Gives the port back; resolves once its sockets are closed. */
+  release(): Promise<void>;
+}
+
+function connectFrom(host: string, port: number, localPort: number | undefined): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port, localAddress: host, localPort });
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      socket.on('error', () => {});
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+function destroyed(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.closed) return resolve();
+    socket.once('close', () => resolve());
+    socket.destroy();
+  });
+}
+
 /**
- * A port on which nothing listens, for the `refused` address. Node cannot hold a TCP port bound
- * without listening, so the port is proven free on both families and released: another process may
- * take it later in the run (a residual race that echo-server/README.md describes).
+ * A port on which nothing listens, held for the run: a connection from that port to a private
+ * holder server keeps it bound (without SO_REUSEADDR, which node sets on listeners only), so no one
+ * else can listen there, while a SYN to it finds no listener and is refused. On both families.
  */
-export async function reserveRefusedPort(service: ServiceName, ipv6: boolean, port?: number): Promise<number> {
-  const bound = await bindBothFamilies(service, () => net.createServer(), ipv6, port);
-  await Promise.all(bound.servers.map(closeServer));
-  return bound.port;
+export async function reserveRefusedPort(service: ServiceName, ipv6: boolean, port?: number): Promise<RefusedPort> {
+  const hosts = ipv6 ? [IPV4_LOOPBACK, IPV6_LOOPBACK] : [IPV4_LOOPBACK];
+  const holders = hosts.map(() => net.createServer((socket) => { accepted.push(socket); socket.on('error', () => {}); }));
+  const accepted: net.Socket[] = [];
+  const clients: net.Socket[] = [];
+  const release = async () => {
+    await Promise.all([...clients, ...accepted].map(destroyed));
+    await Promise.all(holders.map(closeServer));
+  };
+  try {
+    const holderPorts = await Promise.all(holders.map((holder, i) => listen(holder, hosts[i]!, 0)));
+    const attempts = port === undefined ? EPHEMERAL_ATTEMPTS : 1;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      let host = IPV4_LOOPBACK;
+      try {
+        clients.push(await connectFrom(host, holderPorts[0]!, port));
+        const held = clients[0]!.localPort!;
+        if (ipv6) {
+          host = IPV6_LOOPBACK;
+          clients.push(await connectFrom(host, holderPorts[1]!, held));
+        }
+        return { port: held, release };
+      } catch (error) {
+        await Promise.all(clients.splice(0).map(destroyed));
+        if (!isAddressInUse(error)) throw error;
+        if (port !== undefined) throw new PortInUseError(port, service, host);
+      }
+    }
+    throw new Error(`no port free on both loopback families for "${service}" after ${attempts} attempts`);
+  } catch (error) {
+    await release();
+    throw error;
+  }
 }

@@ -55,8 +55,10 @@ export async function quietWindow(connect: Connect, fixtures: FixtureAddresses):
     const reader = ByteReader.of(socket.readable);
     const writer = socket.writable.getWriter();
     // Any command gets one line back; an unknown id is answered at once.
-    await writeText(writer, 'QUERY none\n');
-    await reader.readLine();
+    const answered = writeText(writer, 'QUERY none\n').then(() => reader.readLine());
+    // Bounded, so that an implementation that cannot do a plain round trip fails this subtest
+    // instead of stalling the whole file.
+    await fulfilsWithin(answered, 'the round trip through the control service that times the window');
   } finally {
     Promise.resolve(socket.close()).catch(() => {});
   }

@@ -6,7 +6,7 @@ import { closeAtEnd, readGreeting } from '../lib/fixture.ts';
 import { ByteReader, echoRoundTrip } from '../lib/io.ts';
 import { describeValue } from '../lib/observe.ts';
 import { settledNow } from '../lib/timing.ts';
-import { assert_thenable, describeRead, describeSettlement, fulfilsWithin, quietWindow, readOutcome, settleWithin } from '../lib/windows.ts';
+import { assert_thenable, describeRead, describeSettlement, fulfilsWithin, quietWindow, readOutcome, settleWithin, startClose } from '../lib/windows.ts';
 
 export const meta: FileMeta = {
   title: 'closed resolves on close(), and with allowHalfOpen false on a FIN or RST while reading',
@@ -47,7 +47,7 @@ export default function ({ connect, fixtures }: TestContext): void {
     const socket = closeAtEnd(t, connect(fixtures.services.echo.ipv4));
     await socket.opened;
     const closed = socket.closed;
-    void socket.close().catch(() => {});
+    startClose(socket);
     await fulfilsWithin(closed, 'closed after close()');
   }, 'closed resolves after close() is called on an open socket');
 
@@ -55,7 +55,7 @@ export default function ({ connect, fixtures }: TestContext): void {
     const socket = closeAtEnd(t, connect(fixtures.services.echo.ipv4));
     const closed = socket.closed;
     // Synchronously after connect(): the connection cannot be up yet.
-    void socket.close().catch(() => {});
+    startClose(socket);
     await fulfilsWithin(closed, 'closed after close() on a pending socket');
   }, 'closed resolves after close() is called before the socket opened');
 

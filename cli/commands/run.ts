@@ -9,7 +9,9 @@ import { killAll } from '../../runners/launch.ts';
 import { combineRepeats } from '../../runners/repeat.ts';
 import { run, UsageError } from '../../runners/run.ts';
 import { parseShard, selectShard } from '../../runners/shard.ts';
-import { requiredFailures, summary } from '../../reporters/summary.ts';
+import { requiredFailures } from '../../reporters/summary.ts';
+import { terminalMatrix } from '../../reporters/matrix.ts';
+import { SPEC_ANCHORS } from '../../tests/requirements.ts';
 import { DEFAULT_EXPECTATIONS_DIR, hasUnexpected, judge, loadForRun } from '../judge.ts';
 import { writeReports } from '../write-reports.ts';
 import { colours } from '../colours.ts';
@@ -87,7 +89,7 @@ export function registerRun(program: Command): void {
         const judged = await judge(combined, expectations, { knownFiles: (await discoverTestFiles()).map((f) => f.file), update: opts.updateExpectations && !abort.signal.aborted && opts.expectations, colours: c });
         const results = judged.results;
         const [written] = await writeReports(results, opts.out);
-        process.stdout.write(summary(results, c) + '\n');
+        process.stdout.write(terminalMatrix(results, { anchorOrder: SPEC_ANCHORS, colours: c }) + '\n');
         const failing = requiredFailures(results);
         if (results.repeat) {
           for (const f of results.repeat.flaky) process.stdout.write(c.yellow(`flaky: ${f.runtime} ${f.file} "${f.test}": ${f.statuses.join(', ')}\n`));

@@ -2,7 +2,7 @@
 // per subtest. FAIL is a <failure>; TIMEOUT and CRASH are <error>s; NOTRUN, PRECONDITION_FAILED and
 // SKIP are <skipped> (the subtest produced no verdict).
 
-import type { ResultRecord, RunResults } from '../records/result.ts';
+import type { FileRecord, ResultRecord, RunResults } from '../records/result.ts';
 
 /** Characters XML 1.0 cannot carry at all, even escaped: most C0 controls, lone surrogates, U+FFFE/F. */
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -41,28 +41,38 @@ function testcase(r: ResultRecord, classname: string): string {
   }
 }
 
+function fileTestcase(file: FileRecord, classname: string): string {
+  const message = file.message ?? file.status;
+  return `    <testcase classname="${xmlEscape(classname)}" name="(file status)" time="${seconds(file.durationMs)}">\n      <error type="${file.status}" message="${xmlEscape(message.split('\n')[0]!)}">${xmlEscape(message)}</error>\n    </testcase>`;
+}
+
 export function junitXml(results: RunResults): string {
   const suites: string[] = [];
   let tests = 0, failures = 0, errors = 0, skipped = 0;
   for (const runtime of results.runtimes) {
     for (const file of results.files.filter((f) => f.runtime === runtime.id)) {
       const records = results.results.filter((r) => r.runtime === runtime.id && r.file === file.file);
+      const classname = `${runtime.id}.${file.file.replace(/\.any\.ts$/, '').replace(/\//g, '.')}`;
+      // A file that did not finish normally is a failure of its own: it may have no subtest records
+      // at all (an ERROR at load), and CI should still show it.
+      const fileCase = file.status === 'OK' ? [] : [fileTestcase(file, classname)];
       const n = {
+        tests: records.length + fileCase.length,
         failures: records.filter((r) => r.status === 'FAIL').length,
-        errors: records.filter((r) => r.status === 'TIMEOUT' || r.status === 'CRASH').length,
+        errors: records.filter((r) => r.status === 'TIMEOUT' || r.status === 'CRASH').length + fileCase.length,
         skipped: records.filter((r) => !['PASS', 'FAIL', 'TIMEOUT', 'CRASH'].includes(r.status)).length,
       };
-      tests += records.length, failures += n.failures, errors += n.errors, skipped += n.skipped;
-      const classname = `${runtime.id}.${file.file.replace(/\.any\.ts$/, '').replace(/\//g, '.')}`;
+      tests += n.tests, failures += n.failures, errors += n.errors, skipped += n.skipped;
       const props = [
         ['runtime', runtime.id], ['runtime.version', runtime.version], ['file.status', file.status],
         ...(runtime.impl ? [['impl', runtime.impl]] : []),
         ...(file.message ? [['file.message', file.message]] : []),
       ].map(([k, v]) => `      <property name="${xmlEscape(k!)}" value="${xmlEscape(v!)}"/>`);
       const lines = [
-        `  <testsuite name="${xmlEscape(`${runtime.id} ${file.file}`)}" tests="${records.length}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${seconds(file.durationMs)}" timestamp="${xmlEscape(results.startedAt.replace(/Z$/, ''))}">`,
+        `  <testsuite name="${xmlEscape(`${runtime.id} ${file.file}`)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${seconds(file.durationMs)}" timestamp="${xmlEscape(results.startedAt.replace(/Z$/, ''))}">`,
         `    <properties>\n${props.join('\n')}\n    </properties>`,
         ...records.map((r) => testcase(r, classname)),
+        ...fileCase,
       ];
       if (file.outputTail) lines.push(`    <system-err>${xmlEscape(file.outputTail)}</system-err>`);
       lines.push('  </testsuite>');

@@ -6,15 +6,22 @@ import {
   applySkips, compare, hasUnexpected, loadAllExpectations, tallyLine, unexpectedFlaky, updateExpectations, writeExpectations,
   type Comparison, type LoadedExpectations,
 } from '../records/expectations.ts';
+import { stat } from 'node:fs/promises';
 import type { RunResults } from '../records/result.ts';
 import type { Colours } from '../reporters/summary.ts';
 import { fromRoot } from '../runners/paths.ts';
+import { UsageError } from '../runners/run.ts';
 import { runtimes } from '../runners/runtimes/index.ts';
 
 export const DEFAULT_EXPECTATIONS_DIR = fromRoot('expectations');
 
-/** Loads and checks every expectations file up front, so a malformed one costs no run (exit 2). */
-export function loadForRun(dir: string = DEFAULT_EXPECTATIONS_DIR): Promise<Map<string, LoadedExpectations>> {
+/** Loads and checks every expectations file up front, so a malformed one costs no run (exit 2). A
+ * folder named on the command line must exist unless the run is about to write it: a typo would
+ * otherwise pass silently as "expect everything to pass". */
+export async function loadForRun(dir: string = DEFAULT_EXPECTATIONS_DIR, options: { creating?: boolean } = {}): Promise<Map<string, LoadedExpectations>> {
+  if (dir !== DEFAULT_EXPECTATIONS_DIR && !options.creating && !(await stat(dir).then((s) => s.isDirectory(), () => false))) {
+    throw new UsageError(`--expectations ${dir}: no such folder (--update-expectations creates it)`);
+  }
   return loadAllExpectations(dir, runtimes.map((r) => r.id));
 }
 

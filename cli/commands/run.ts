@@ -58,7 +58,7 @@ export function registerRun(program: Command): void {
       if (filtered.length === 0) throw new UsageError(`--filter "${opts.filter}" selects no test file (see \`sockets-conformance list\`)`);
       const files = shard ? selectShard(filtered, shard) : filtered;
       await checkWritable(opts.out);
-      const expectations = await loadForRun(opts.expectations);
+      const expectations = await loadForRun(opts.expectations, { creating: opts.updateExpectations });
 
       const abort = new AbortController();
       const onSignal = (signal: NodeJS.Signals) => {

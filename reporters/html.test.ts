@@ -113,6 +113,13 @@ describe('HTML report in Chromium', { skip }, () => {
     assert.equal(await page.locator('#compare tr.differs').count(), 0, 'a runtime never differs from itself');
   });
 
+  it('files that did not finish normally are listed with their status and output', async () => {
+    const rows = page.locator('#files tr');
+    assert.equal(await rows.count(), 1 + results.files.filter((f) => f.status !== 'OK').length);
+    assert.match((await rows.nth(1).textContent())!, /node\s*starttls\/upgrade\.any\.ts\s*CRASH/);
+    assert.match((await rows.nth(1).locator('pre').textContent())!, /Error: boom\n\s+at <anonymous> & more/);
+  });
+
   it('coverage lists the entry without a test first', async () => {
     assert.match((await page.locator('#coverage tr').nth(1).textContent())!, /info\.alpn-agreed.*no test/);
   });

@@ -145,7 +145,7 @@ const SCRIPT = String.raw`
       function side(status, message) { return el('td', {}, [el('span', { class: status, text: status }), message ? el('pre', { text: message }) : null]); }
       table.appendChild(el('tr', { class: 'differs' }, [el('td', { text: x.file }), el('td', { text: x.test }), side(sa, ma), side(sb, mb)]));
     });
-    document.getElementById('compare-count').textContent = differing + ' subtests differ in status or message';
+    document.getElementById('compare-count').textContent = runtimes.length < 2 ? 'only one runtime ran: nothing to compare' : differing + ' subtests differ in status or message';
   }
   cA.addEventListener('change', renderCompare); cB.addEventListener('change', renderCompare);
   render(); renderCompare();
@@ -159,6 +159,12 @@ export function htmlReport(results: RunResults, options: HtmlOptions = {}): stri
     return `<tr><td>${escapeHtml(r.id)}</td><td>${escapeHtml(`${r.name} ${r.version}`)}</td><td>${escapeHtml(r.impl ?? 'built in / default')}</td><td>${escapeHtml(details)}</td></tr>`;
   });
   for (const u of results.unavailable ?? []) runtimeRows.push(`<tr class="none"><td>${escapeHtml(u.name)}</td><td>not run</td><td></td><td>${escapeHtml(u.reason)}</td></tr>`);
+  const badFiles = results.files.filter((f) => f.status !== 'OK');
+  const filesHtml = badFiles.length === 0 ? '' : `<h2>Files that did not finish normally</h2>
+<table id="files"><tr><th>runtime</th><th>file</th><th>status</th><th>message</th></tr>
+${badFiles.map((f) => `<tr><td>${escapeHtml(f.runtime)}</td><td>${escapeHtml(f.file)}</td><td class="${f.status === 'PRECONDITION_FAILED' ? 'NOTRUN' : 'FAIL'}">${f.status}</td><td>${
+    f.message || f.outputTail ? `<details><summary>${escapeHtml((f.message ?? '').split('\n')[0] || 'output')}</summary><pre>${escapeHtml([f.message, f.outputTail].filter(Boolean).join('\n\n'))}</pre></details>` : ''
+  }</td></tr>`).join('\n')}</table>`;
   const coverageHtml = coverage
     ? `<h2>Spec coverage</h2><p>${coverage.entries.length - coverage.uncovered} of ${coverage.entries.length} catalogue entries have a test; ${coverage.uncovered} have none and are listed first.</p>
 <table id="coverage"><tr><th>entry</th><th>level</th><th>statement</th><th>subtests</th></tr>${coverage.entries
@@ -189,6 +195,7 @@ ${runtimeRows.join('\n')}</table>
 <table id="compare"></table>
 <h2>Subtests</h2>
 <table id="subtests"></table>
+${filesHtml}
 ${coverageHtml}
 <script type="application/json" id="data">${scriptJson({ results, anchorOrder: options.anchorOrder ?? [], specUrl: SPEC_URL })}</script>
 <script>${SCRIPT}</script>

@@ -103,9 +103,12 @@ export async function startFixtures(options: FixtureOptions = {}): Promise<Fixtu
   const stop = () => {
     stopping ??= (async () => {
       const closing = closeAll();
-      for (const connection of registry.live) connection.destroy();
-      // A server's close callback waits for the connections it accepted to finish closing.
-      await closing;
+      const connections = [...registry.live].map((connection) => connection.destroyed());
+      await Promise.all([closing, ...connections]);
+      // A server's 'close' comes before libuv has released its handle: that happens in the close
+      // phase of the loop turn in which it was closed. The first immediate may still run in that
+      // turn's check phase (which precedes the close phase); the second runs after it.
+      for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
     })();
     return stopping;
   };

@@ -103,7 +103,11 @@ export interface RefusedPort {
 
 function connectFrom(host: string, port: number, localPort: number | undefined): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port, localAddress: host, localPort });
+    // Only an explicit local port needs an explicit bind; libuv sets SO_REUSEADDR on every socket
+    // it binds, which would let others listen on the port, so the kernel's connect-time choice is
+    // the stronger hold.
+    const local = localPort === undefined ? {} : { localAddress: host, localPort };
+    const socket = net.connect({ host, port, ...local });
     socket.once('connect', () => {
       socket.off('error', reject);
       socket.on('error', () => {});

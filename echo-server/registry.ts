@@ -97,8 +97,13 @@ export class Connection {
     return () => this.closeWaiters.delete(listener);
   }
 
-  destroy(): void {
-    for (const socket of this.sockets) socket.destroy();
+  /** Destroys every socket of the connection; resolves once all have closed. */
+  destroyed(): Promise<void> {
+    return Promise.all(this.sockets.map((socket) => new Promise<void>((resolve) => {
+      if (socket.closed) return resolve();
+      socket.once('close', () => resolve());
+      socket.destroy();
+    }))).then(() => {});
   }
 
   private markClosed(): void {

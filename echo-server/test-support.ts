@@ -101,6 +101,19 @@ export class Reader {
     });
   }
 
+  /** Resolves once the peer has ended or the socket has closed, whichever comes first. */
+  finished(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!this.ended && !this.socket.closed) return;
+        this.waiters.delete(check);
+        resolve();
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
   /** Resolves with the error, if any, once the socket has closed. */
   closed(): Promise<NodeJS.ErrnoException | null> {
     return new Promise((resolve) => {

@@ -5,9 +5,11 @@
 //   failing message, after MUST_SETTLE_MS. On a healthy runtime over loopback the wait is a few
 //   milliseconds; the bound only keeps one broken promise from costing the whole file its timeout.
 // - "this must not happen": quietWindow() is one full round trip through the fixture server's control
-//   service on a fresh connection. Everything a runtime does in reaction to an event it already
+//   service on a fresh connection. Whatever a runtime does in direct reaction to an event it already
 //   has (a cancel, a FIN that has arrived) runs within those event-loop turns, so a promise still
-//   pending afterwards was not going to settle because of that event.
+//   pending afterwards was not settled by that event directly. A reaction that itself waits for the
+//   peer (close our side, then wait for the peer's answer) races the window and may be missed:
+//   such a miss can only turn a failure into a pass, never fail a conforming implementation.
 
 import type { FixtureAddresses } from '../../records/fixtures.ts';
 import { ByteReader, writeText } from './io.ts';

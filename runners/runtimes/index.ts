@@ -1,9 +1,15 @@
 // The runtime registry: one line per runtime. The order is the column order of reports.
 import type { RuntimeAdapter } from '../runtime.ts';
+import { bun } from './bun.ts';
+import { deno } from './deno.ts';
 import { node } from './node.ts';
+import { workerd } from './workerd.ts';
 
 export const runtimes: readonly RuntimeAdapter[] = [
   node,
+  deno,
+  bun,
+  workerd,
 ];
 
 export function findRuntime(id: string): RuntimeAdapter | undefined {

@@ -1,0 +1,56 @@
+// Bun (the `bun` npm package's binary) with the @arrowood.dev/socket polyfill over Bun's Node
+// compatibility. bun's postinstall moves the platform build into bun/bin/bun.exe; without it (npm
+// --ignore-scripts) that file is a placeholder and the platform package's own copy is used. On a
+// CPU without AVX2 the regular build dies at start, and the `-baseline` package is the fallback
+// (it is not among bun's optional dependencies: install it by hand on such machines).
+
+import { fromRoot } from '../paths.ts';
+import type { RuntimeAdapter } from '../runtime.ts';
+import { findNpmBinary, isMusl, type BinaryCandidate } from './npm-binary.ts';
+
+const ARCH: Record<string, string> = { x64: 'x64', arm64: 'aarch64' };
+const exe = process.platform === 'win32' ? 'bun.exe' : 'bun';
+
+function candidates(): BinaryCandidate[] {
+  const list: BinaryCandidate[] = [{ npmPackage: 'bun', file: 'bin/bun.exe' }];
+  const arch = ARCH[process.arch];
+  if (!arch) return list;
+  const base = `@oven/bun-${process.platform === 'win32' ? 'windows' : process.platform}-${arch}${isMusl() ? '-musl' : ''}`;
+  list.push({ npmPackage: base, file: `bin/${exe}` });
+  if (arch === 'x64') list.push({ npmPackage: `${base}-baseline`, file: `bin/${exe}` });
+  return list;
+}
+
+// Nothing may leave loopback: no telemetry, no crash report uploads; no colour codes in kept output.
+const QUIET_ENV = { DO_NOT_TRACK: '1', BUN_ENABLE_CRASH_REPORTING: '0', NO_COLOR: '1' };
+
+export const bun: RuntimeAdapter = {
+  id: 'bun',
+  npmPackage: 'bun',
+  async locate() {
+    const found = await findNpmBinary('bun', 'bun', candidates());
+    return {
+      binary: found.binary,
+      version: found.versionOutput.split('\n')[0]!,
+      source: found.source,
+      details: { npm: found.npmPackage, connect: 'polyfill @arrowood.dev/socket over node:net/node:tls' },
+    };
+  },
+  build: {
+    platform: 'node',
+    external: [],
+    glue: fromRoot('harness/glue/process.ts'),
+    defaultConnect: fromRoot('harness/connect/polyfill.ts'),
+  },
+  bareStart: (located) => ({ argv: [located.binary, '-e', '0'], env: QUIET_ENV }),
+  launch({ located, bundle, context, workDir, caFile }) {
+    return {
+      // --no-install: never fetch a package for an import it cannot resolve (the bundle has none).
+      argv: [located.binary, 'run', '--no-install', bundle, JSON.stringify(context)],
+      // The polyfill has no CA option; Bun, like Node, adds this file to its trust store at start-up.
+      env: { ...QUIET_ENV, NODE_EXTRA_CA_CERTS: caFile },
+      // Away from the project's package.json and bunfig.toml, which Bun would otherwise read.
+      cwd: workDir,
+    };
+  },
+};

@@ -1,0 +1,124 @@
+// workerd (the `workerd` npm package's binary) with its native `cloudflare:sockets`, no polyfill.
+// Each file gets a generated config: the bundle as the worker's ES module, the run context as a
+// json binding, and a network service as the worker's global outbound, since only such a service
+// may reach loopback addresses and only its tlsOptions can make TLS trust the fixture CA.
+// `workerd test` runs the worker's test() handler once and exits: measured on one file it costs
+// the same as `workerd serve` plus one request (about 80 ms either way), with no port to wait for.
+
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fromRoot } from '../paths.ts';
+import type { LocatedRuntime, RuntimeAdapter } from '../runtime.ts';
+import { findNpmBinary } from './npm-binary.ts';
+
+const PLATFORM_PACKAGES: Record<string, string> = {
+  'linux-x64': '@cloudflare/workerd-linux-64',
+  'linux-arm64': '@cloudflare/workerd-linux-arm64',
+  'darwin-x64': '@cloudflare/workerd-darwin-64',
+  'darwin-arm64': '@cloudflare/workerd-darwin-arm64',
+  'win32-x64': '@cloudflare/workerd-windows-64',
+};
+const exe = process.platform === 'win32' ? 'workerd.exe' : 'workerd';
+
+/** Compatibility flags on top of the date. None: since 2026-08-04 nodejs_compat is on by default
+ * (workerd says so when it is given), and nothing else the suite uses sits behind a flag. */
+const COMPATIBILITY_FLAGS: string[] = [];
+
+export const workerd: RuntimeAdapter = {
+  id: 'workerd',
+  npmPackage: 'workerd',
+  async locate() {
+    const platformPackage = PLATFORM_PACKAGES[`${process.platform}-${process.arch}`];
+    const found = await findNpmBinary('workerd', 'workerd', [
+      { npmPackage: 'workerd', file: `bin/${exe}` },
+      ...(platformPackage ? [{ npmPackage: platformPackage, file: `bin/${exe}` }] : []),
+    ]);
+    // `workerd 2026-11-17`: the newest compatibility date the binary supports. Workers run at that
+    // date, so the suite sees the runtime's current behaviour; the pinned npm version fixes it.
+    const date = /(\d{4}-\d{2}-\d{2})/.exec(found.versionOutput)?.[1];
+    if (!date) throw new Error(`workerd --version printed "${found.versionOutput}", with no compatibility date in it`);
+    return {
+      binary: found.binary,
+      version: [date, ...COMPATIBILITY_FLAGS.map((f) => `+${f}`)].join(' '),
+      source: found.source,
+      details: {
+        npm: found.npmPackage,
+        compatibilityDate: date,
+        compatibilityFlags: COMPATIBILITY_FLAGS.join(',') || 'none',
+        connect: 'native cloudflare:sockets',
+      },
+    };
+  },
+  build: {
+    // Packages' `workerd` / `worker` builds where they have them. Platform `node` leaves Node's
+    // built-in modules as imports (workerd provides them) and gives CommonJS dependencies a
+    // `require` from node:module's createRequire, which workerd also provides.
+    platform: 'node',
+    conditions: ['workerd', 'worker', 'browser'],
+    external: ['cloudflare:sockets', 'cloudflare:*'],
+    glue: fromRoot('harness/glue/workerd.ts'),
+    defaultConnect: fromRoot('harness/connect/cloudflare.ts'),
+  },
+  async bareStart(located, workDir) {
+    const module = path.join(workDir, 'bare-start.mjs');
+    await writeFile(module, 'export default { async test() {} };\n');
+    const config = path.join(workDir, 'bare-start.capnp');
+    await writeFile(config, workerdConfig({ located, module: path.basename(module), context: null, certificates: [] }));
+    return { argv: [located.binary, 'test', config], cwd: workDir };
+  },
+  async launch({ located, bundle, context, workDir, caFile }) {
+    const config = path.join(workDir, `${context.nonce}.capnp`);
+    const certificates = pemBlocks(await readFile(caFile, 'utf8'));
+    // embed paths are relative to the config file; absolute ones would be looked up under -I dirs.
+    await writeFile(config, workerdConfig({ located, module: path.relative(workDir, bundle), context, certificates }));
+    return { argv: [located.binary, 'test', config], cwd: workDir };
+  },
+};
+
+interface ConfigInput {
+  located: LocatedRuntime;
+  /** Path of the worker's module, relative to the config file. */
+  module: string;
+  context: unknown;
+  certificates: string[];
+}
+
+function workerdConfig({ located, module, context, certificates }: ConfigInput): string {
+  const q = capnpString;
+  const date = located.details?.compatibilityDate ?? located.version.split(' ')[0]!;
+  return `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .testWorker),
+    # Loopback only: the fixtures are all the suite may reach.
+    (name = "loopback", network = (
+      allow = ["local"],
+      tlsOptions = (trustedCertificates = [${certificates.map(q).join(', ')}]),
+    )),
+  ],
+);
+
+const testWorker :Workerd.Worker = (
+  modules = [(name = ${q(path.basename(module))}, esModule = embed ${q(module)})],
+  compatibilityDate = ${q(date)},
+  compatibilityFlags = [${COMPATIBILITY_FLAGS.map(q).join(', ')}],
+  bindings = [${context === null ? '' : `(name = "CONTEXT", json = ${q(JSON.stringify(context))})`}],
+  globalOutbound = "loopback",
+);
+`;
+}
+
+/** A Cap'n Proto text literal. */
+export function capnpString(value: string): string {
+  const escaped = value.replace(/[\\"]/g, '\\$&').replace(/[\x00-\x1f\x7f]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+  return `"${escaped}"`;
+}
+
+/** The certificates of a PEM file, one entry each (the run's CA file holds more than one CA). */
+export function pemBlocks(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)?.map((b) => `${b}\n`) ?? [];
+}

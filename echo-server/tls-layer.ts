@@ -52,6 +52,11 @@ export function serveTls(
     },
   });
   connection.track(socket);
+  // A client that gives up mid-handshake (e.g. it rejected the certificate) only sends its FIN;
+  // half-open servers would otherwise keep that connection forever.
+  socket.once('end', () => {
+    if (!report.tls) socket.destroy();
+  });
   socket.once('secure', () => {
     report.tls = true;
     report.sni = socket.servername || report.sni;

@@ -107,6 +107,21 @@ describe('ALPN and SNI (tls-report)', () => {
     socket.destroy();
   });
 
+  test('records SNI and offered ALPN even when the client rejects the certificate', async () => {
+    // Ids are handed out in accept order, and nothing else connects meanwhile in this file.
+    const plain = await connectTcp(endpoint(fixtures.addresses, 'report'));
+    const { id } = await new Reader(plain).json();
+    plain.destroy();
+    await assert.rejects(connectTls(endpoint(fixtures.addresses, 'tls-report'), { servername: 'fixture.test', ALPNProtocols: ['fixture/1'] }));
+    const failedId = `c${Number(id.slice(1)) + 1}`;
+    const report = await control(fixtures.addresses, `WAIT-CLOSED ${failedId} 2000`);
+    assert.equal(report.service, 'tls-report');
+    assert.equal(report.sni, 'fixture.test');
+    assert.deepEqual(report.alpnOffered, ['fixture/1']);
+    assert.equal(report.tls, false, 'the handshake never completed');
+    assert.equal(report.closed, true);
+  });
+
   test('records no SNI when the client connects by IP', async () => {
     const { socket, report } = await reportFor({});
     assert.equal(report.sni, null);

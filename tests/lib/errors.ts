@@ -50,8 +50,21 @@ export function outcomeOf<T>(fn: () => T): Outcome<T> {
 
 /** Waits for a socket to report that it could not connect: through opened, or through closed when
  * the implementation has no opened (tests about addresses judge the address, not opened). */
-export function connectionFailure(socket: { opened?: unknown; closed?: unknown }, description: string): Promise<unknown> {
+export async function connectionFailure(socket: { opened?: unknown; closed?: unknown }, description: string): Promise<unknown> {
   const opened = socket.opened as Promise<unknown> | undefined;
   const signal = typeof opened?.then === 'function' ? opened : (socket.closed as Promise<unknown>);
+  assert_thenable(signal, `${description}: opened or closed`);
+  // A refused port or a failed handshake on loopback is reported within milliseconds; the bound
+  // only keeps a connection that never fails (and so never settles closed) from costing the file.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), FAILURE_WINDOW_MS); });
+  try {
+    const first = await Promise.race([signal.then(() => 'fulfilled' as const, () => 'rejected' as const), late]);
+    if (first === 'late') assert_unreached(`${description}: no failure reported within ${FAILURE_WINDOW_MS} ms`);
+  } finally {
+    clearTimeout(timer);
+  }
   return rejectionOf(signal, description);
 }
+
+const FAILURE_WINDOW_MS = 2000;

@@ -3,7 +3,7 @@
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
 import { closeAtEnd, endpointOf, FAMILIES, familyLabel, queryConnection, readGreeting, readReport } from '../lib/fixture.ts';
 import { ByteReader, echoRoundTrip } from '../lib/io.ts';
-import { assert_thenable, isSocketError, outcomeOf } from '../lib/errors.ts';
+import { assert_thenable, connectionFailure, isSocketError, outcomeOf } from '../lib/errors.ts';
 import { describeValue } from '../lib/observe.ts';
 import { settlesWithin } from '../lib/timing.ts';
 import type { SocketOptions } from '../lib/sockets-api.ts';
@@ -18,6 +18,9 @@ export const meta: FileMeta = {
     'with secureTransport "on" over IPv4 the server sees a TLS connection and data round-trips': { covers: ['options.secure-transport-on'] },
     'with secureTransport "on" over IPv6 the server sees a TLS connection and data round-trips': { covers: ['options.secure-transport-on'] },
     'with secureTransport "on" against a plain-text server opened does not resolve': { covers: ['options.secure-transport-on-plain-server-fails'] },
+    'with secureTransport "on", a certificate that does not cover the sni given fails the connection': {
+      covers: ['options.secure-transport-on-checks-name'], level: 'optional',
+    },
     'with secureTransport "starttls" the connection is plain text until startTls()': { covers: ['options.secure-transport-starttls-plain'] },
     'an unknown secureTransport value makes connect() throw a TypeError': { covers: ['options.secure-transport-invalid'] },
   },
@@ -68,6 +71,13 @@ export default function ({ connect, fixtures }: TestContext): void {
     const outcome = await settlesWithin(socket.opened, PLAIN_SERVER_WINDOW_MS);
     assert_not_equals(outcome.state, 'fulfilled', 'opened must not resolve without a TLS handshake');
   }, 'with secureTransport "on" against a plain-text server opened does not resolve');
+
+  promise_test(async (t) => {
+    const name = 'not-in-the-certificate.invalid';
+    assert_false(fixtures.certificateNames.includes(name), 'the fixture certificate does not cover the name used');
+    const socket = closeAtEnd(t, connect(fixtures.services['tls-echo'].ipv4, { secureTransport: 'on', sni: name }));
+    await connectionFailure(socket, `a TLS connection asking for ${name}`);
+  }, 'with secureTransport "on", a certificate that does not cover the sni given fails the connection');
 
   promise_test(async (t) => {
     const socket = closeAtEnd(t, connect(fixtures.services.starttls.ipv4, { secureTransport: 'starttls' }));

@@ -1,8 +1,7 @@
 // node-postgres (pg) through pg-cloudflare, its socket written on connect(), against a real
 // PostgreSQL server started for the run (interop/postgres.ts). Not a conformance check: this asks
 // whether the software people run on connect() works over this implementation.
-import './as-workers.ts';
-import pg from 'pg';
+import type pg from 'pg';
 import type { PostgresFixture } from '../../records/fixtures.ts';
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
 import { cleanupWithin, describeError, postgresOf, rejectionWithin, within } from './support.ts';
@@ -32,8 +31,14 @@ export const meta: FileMeta = {
 const LARGE_ROWS = 5 * 1024;
 const LARGE_WIDTH = 1024;
 
+// Loaded when a subtest runs, never when the runner reads `meta` on the host: as-workers.ts must
+// change navigator before pg's stream module evaluates, and only inside the runtime under test.
+let loading: Promise<typeof pg> | undefined;
+const loadPg = () => (loading ??= import('./as-workers.ts').then(() => import('pg')).then((m) => m.default));
+
 async function open(t: TestharnessTest, db: PostgresFixture, ssl = false): Promise<pg.Client> {
-  const client = new pg.Client({ host: db.hostname, port: db.port, user: db.user, password: db.password, database: db.database, ssl });
+  const { Client } = await loadPg();
+  const client = new Client({ host: db.hostname, port: db.port, user: db.user, password: db.password, database: db.database, ssl });
   // An error with no listener would be thrown from pg's event emitter and end the runtime.
   client.on('error', () => {});
   cleanupWithin(t, () => client.end());

@@ -17,11 +17,11 @@ function listeningPorts(addresses: FixtureAddresses): number[] {
   return SERVICE_NAMES.filter((name) => name !== 'refused').map((name) => addresses.services[name].ipv4.port);
 }
 
-async function occupy(port = 0): Promise<net.Server> {
+async function occupy(port = 0, host = '127.0.0.1'): Promise<net.Server> {
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen({ port, host, ipv6Only: host === '::1' }, () => resolve());
   });
   return server;
 }
@@ -108,6 +108,48 @@ test('a basePort already in use fails with one clear line and leaves nothing lis
     assert.equal(tcpHandles(), before, 'the services bound before the failure are closed again');
   } finally {
     await release(blocker);
+  }
+});
+
+test('a basePort taken on ::1 only is reported as in use', async (t) => {
+  const probe = await startFixtures();
+  const hasIpv6 = probe.addresses.services.echo.ipv6 !== null;
+  await probe.stop();
+  if (!hasIpv6) return t.skip('no IPv6 loopback on this machine');
+  const blocker = await occupy(0, '::1');
+  const { port } = blocker.address() as net.AddressInfo;
+  try {
+    await assert.rejects(startFixtures({ basePort: port }), (error: unknown) => {
+      assert.ok(error instanceof PortInUseError, String(error));
+      assert.equal(error.port, port);
+      assert.equal(error.service, 'echo');
+      return true;
+    });
+  } finally {
+    await release(blocker);
+  }
+});
+
+test('a basePort whose refused port is taken fails too', async () => {
+  // Below the ephemeral range, where busy client ports would make the other eleven collide first;
+  // if someone else holds one of them anyway, try another range.
+  for (let attempt = 0; ; attempt++) {
+    const basePort = 20_000 + Math.floor(Math.random() * 10_000);
+    const blocker = await occupy(basePort + 11).catch(() => null);
+    if (!blocker) continue;
+    try {
+      const error = await startFixtures({ basePort }).then(
+        async (fixtures) => { await fixtures.stop(); return null; },
+        (error: unknown) => error,
+      );
+      assert.ok(error instanceof PortInUseError, `expected PortInUseError, got ${String(error)}`);
+      if (error.port !== basePort + 11 && attempt < 5) continue;
+      assert.equal(error.port, basePort + 11);
+      assert.equal(error.service, 'refused');
+      return;
+    } finally {
+      await release(blocker);
+    }
   }
 });
 

@@ -12,14 +12,18 @@ export function endpoint(addresses: FixtureAddresses, service: ServiceName, fami
 
 /** Buffers everything a socket delivers so a test can await lines, byte counts or the end. */
 export class Reader {
-  private data: Buffer = Buffer.alloc(0);
+  /** Received and not yet taken; joined only when a reader needs to look inside, so that
+   * megabytes arriving in small chunks are not copied over and over. */
+  private chunks: Buffer[] = [];
+  private length = 0;
   ended = false;
   error: NodeJS.ErrnoException | null = null;
   private waiters = new Set<() => void>();
 
   constructor(readonly socket: net.Socket) {
     socket.on('data', (chunk: Buffer) => {
-      this.data = Buffer.concat([this.data, chunk]);
+      this.chunks.push(chunk);
+      this.length += chunk.length;
       this.wake();
     });
     socket.on('end', () => {
@@ -35,7 +39,19 @@ export class Reader {
 
   /** Bytes received and not yet taken. */
   get buffered(): number {
-    return this.data.length;
+    return this.length;
+  }
+
+  private joined(): Buffer {
+    if (this.chunks.length !== 1) this.chunks = [Buffer.concat(this.chunks, this.length)];
+    return this.chunks[0]!;
+  }
+
+  private take(count: number): Buffer {
+    const all = this.joined();
+    this.chunks = [all.subarray(count)];
+    this.length -= count;
+    return all.subarray(0, count);
   }
 
   private wake(): void {
@@ -63,11 +79,8 @@ export class Reader {
   /** The next line, terminator included. */
   line(): Promise<string> {
     return this.until('a line', () => {
-      const end = this.data.indexOf(0x0a);
-      if (end === -1) return undefined;
-      const line = this.data.subarray(0, end + 1).toString('latin1');
-      this.data = this.data.subarray(end + 1);
-      return line;
+      const end = this.joined().indexOf(0x0a);
+      return end === -1 ? undefined : this.take(end + 1).toString('latin1');
     });
   }
 
@@ -76,12 +89,7 @@ export class Reader {
   }
 
   bytes(count: number): Promise<Buffer> {
-    return this.until(`${count} bytes`, () => {
-      if (this.data.length < count) return undefined;
-      const taken = this.data.subarray(0, count);
-      this.data = this.data.subarray(count);
-      return taken;
-    });
+    return this.until(`${count} bytes`, () => (this.length < count ? undefined : this.take(count)));
   }
 
   /** Everything up to the peer's FIN. */
@@ -90,7 +98,7 @@ export class Reader {
       const check = () => {
         if (this.ended) {
           this.waiters.delete(check);
-          resolve(this.data);
+          resolve(this.take(this.length));
         } else if (this.error || this.socket.closed) {
           this.waiters.delete(check);
           reject(this.error ?? new Error('socket closed without a FIN'));

@@ -54,6 +54,9 @@ export const deno: RuntimeAdapter = {
         '--no-prompt',
         // Ignore any deno.json / package.json / lock file around the bundle; fetch nothing.
         '--no-config', '--no-lock', '--no-remote', '--no-npm',
+        // Libraries read settings from the environment (pg reads PG*): they see none, as in a worker,
+        // rather than a permission error, and the host's variables stay out of the test's reach.
+        '--ignore-env',
         // An empty list would mean every host: with no fixtures there is no network at all.
         ...(hosts.length > 0 ? [`--allow-net=${hosts.join(',')}`] : []),
         // The polyfill has no CA option; this adds the fixture CA to the store node:tls uses.

@@ -71,23 +71,10 @@ export function queryConnection(connect: Connect, fixtures: FixtureAddresses, id
 }
 
 /** What the server knows about connection `id` once it has closed on the server side, or after
- * `ms` milliseconds if it has not (the report's `closed` says which).
- *
- * This polls QUERY instead of sending the control service's WAIT-CLOSED, which would be the event
- * to await: the fixture server of this writing crashes (taking the whole run down) when WAIT-CLOSED
- * names a connection that closes while the command is registered (echo-server/control.ts reads
- * `cancel` before assigning it when onClosed fires at once). Switch back once that is fixed. */
-export async function waitClosed(connect: Connect, fixtures: FixtureAddresses, id: string, ms: number): Promise<ConnectionReport> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const report = await queryConnection(connect, fixtures, id);
-    if (report.closed || Date.now() >= deadline) return report;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
+ * `ms` milliseconds if it has not (the report's `closed` says which). */
+export function waitClosed(connect: Connect, fixtures: FixtureAddresses, id: string, ms: number): Promise<ConnectionReport> {
+  return askControl(connect, fixtures, `WAIT-CLOSED ${id} ${ms}\n`);
 }
-
-/** Pause between two QUERYs of waitClosed: a loopback round trip is well under this. */
-const POLL_MS = 5;
 
 /** Reads the connection report the `report` and `tls-report` services send first. */
 export async function readReport(reader: ByteReader): Promise<ConnectionReport> {

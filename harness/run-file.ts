@@ -30,7 +30,9 @@ export function runFile(options: RunFileOptions): Promise<void> {
   const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
   return new Promise<void>((resolve) => {
-    setup({ explicit_done: true, explicit_timeout: true });
+    // allow_uncaught_exception: where the global has addEventListener (deno, workerd), testharness.js would
+    // turn an unhandled rejection into a file ERROR; in node it cannot see one. unhandled.ts records them alike.
+    setup({ explicit_done: true, explicit_timeout: true, allow_uncaught_exception: true });
     add_start_callback(() => undefined);
     add_result_callback((test) => {
       const begun = started.get(test.name) ?? now();

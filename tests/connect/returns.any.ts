@@ -26,7 +26,6 @@ export default function ({ connect, fixtures }: TestContext): void {
     assert_equals(typeof socket, 'object', 'connect() returns an object');
     assert_not_equals(socket, null, 'connect() returns an object, not null');
     assert_not_equals(typeof (socket as unknown as { then?: unknown }).then, 'function', 'the socket is not a thenable');
-    await openedInfo(socket);
   }, 'connect() returns a socket object directly, not a promise');
 
   promise_test(async (t) => {

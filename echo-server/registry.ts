@@ -10,8 +10,9 @@ const AFTER_FIN_KEEP = 1024 * 1024;
 
 export class Connection {
   readonly report: ConnectionReport;
-  /** Every socket layered on this connection (the TCP socket, then a TLS socket over it). */
-  readonly sockets: Socket[] = [];
+  /** The open sockets layered on this connection (the TCP socket, then a TLS socket over it); each
+   * leaves at its close, so the remembered reports do not keep thousands of dead sockets alive. */
+  private sockets: Socket[] = [];
   private serverEnded = false;
   private afterFin: Buffer[] = [];
   private afterFinKept = 0;
@@ -49,7 +50,10 @@ export class Connection {
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ECONNRESET') this.report.clientReset = true;
     });
-    socket.on('close', () => this.markClosed());
+    socket.on('close', () => {
+      this.sockets = this.sockets.filter((open) => open !== socket);
+      this.markClosed();
+    });
   }
 
   /** Records the client's FIN as seen on the socket the service reads from. */

@@ -23,6 +23,7 @@ export const meta: FileMeta = {
     },
     'with secureTransport "starttls" the connection is plain text until startTls()': { covers: ['options.secure-transport-starttls-plain'] },
     'an unknown secureTransport value makes connect() throw a TypeError': { covers: ['options.secure-transport-invalid'] },
+    'each of "off", "on" and "starttls" is accepted by connect() without throwing': { covers: ['options.secure-transport-invalid'] },
   },
 };
 
@@ -97,4 +98,14 @@ export default function ({ connect, fixtures }: TestContext): void {
     assert_true(outcome.threw, 'connect() throws for secureTransport "tls"');
     assert_true(isSocketError(outcome.error), `what it throws is a TypeError, got ${describeValue(outcome.error)}`);
   }, 'an unknown secureTransport value makes connect() throw a TypeError');
+
+  // The negative twin of the previous subtest: the enum's own values must not be refused.
+  promise_test(async (t) => {
+    for (const secureTransport of ['off', 'on', 'starttls'] as const) {
+      const service = secureTransport === 'on' ? 'tls-echo' : 'echo';
+      const outcome = outcomeOf(() => connect(fixtures.services[service].ipv4, { secureTransport }));
+      if (!outcome.threw) closeAtEnd(t, outcome.value);
+      assert_false(outcome.threw, `connect() accepts secureTransport "${secureTransport}"${outcome.threw ? `, but threw ${describeValue(outcome.error)}` : ''}`);
+    }
+  }, 'each of "off", "on" and "starttls" is accepted by connect() without throwing');
 }

@@ -22,6 +22,8 @@ export class PostgresUnavailable extends Error {
 
 export interface RunningPostgres {
   fixture: PostgresFixture;
+  /** The temporary directory holding the cluster; gone once stop() resolves. */
+  directory: string;
   stop(): Promise<void>;
 }
 
@@ -31,8 +33,9 @@ const DATABASE = 'conformance';
 const READY_TIMEOUT_MS = 15_000;
 const START_ATTEMPTS = 3;
 
-/** The newest Debian cluster binaries, or what PATH offers. */
-export async function findPostgresBin(): Promise<string> {
+/** Where to look for initdb and postgres: SOCKETS_CONFORMANCE_PG_BIN, the newest Debian cluster
+ * binaries, then PATH. */
+export async function postgresBinCandidates(): Promise<string[]> {
   const fromEnv = process.env.SOCKETS_CONFORMANCE_PG_BIN;
   const candidates: string[] = fromEnv ? [fromEnv] : [];
   try {
@@ -42,7 +45,11 @@ export async function findPostgresBin(): Promise<string> {
     // No Debian layout; PATH below.
   }
   candidates.push(...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean));
-  for (const dir of candidates) {
+  return candidates;
+}
+
+export async function findPostgresBin(candidates?: string[]): Promise<string> {
+  for (const dir of candidates ?? (await postgresBinCandidates())) {
     try {
       await access(path.join(dir, 'initdb'));
       await access(path.join(dir, 'postgres'));
@@ -187,6 +194,7 @@ export async function startPostgres(material: TlsMaterial): Promise<RunningPostg
     }
     return {
       fixture: { hostname: '127.0.0.1', port, user: USER, password, database: DATABASE },
+      directory: root,
       stop: cleanup,
     };
   } catch (error) {

@@ -10,7 +10,7 @@ import { settlesWithin } from '../lib/timing.ts';
 
 /** Loopback work that takes milliseconds on a healthy runtime; a client still waiting after this
  * long is stuck (a TLS upgrade that never completes, a close nobody reports). */
-export const CLIENT_BOUND_MS = 8_000;
+export const CLIENT_BOUND_MS = 5_000;
 
 /** The interop fixtures, or a failing subtest that says the runner did not start them. */
 export function interopOf(ctx: TestContext): InteropAddresses {

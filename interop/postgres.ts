@@ -123,7 +123,11 @@ export async function startPostgres(material: TlsMaterial): Promise<RunningPostg
   const identity = await serverIdentity();
   const root = await mkdtemp(path.join(os.tmpdir(), 'sockets-conformance-pg-'));
   let child: ChildProcess | undefined;
+  // A host that exits without stopping the fixture (an uncaught error) must not leave a server behind.
+  const killOnExit = () => child?.kill('SIGKILL');
+  process.once('exit', killOnExit);
   const cleanup = async () => {
+    process.off('exit', killOnExit);
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child!.once('exit', resolve));
       // SIGINT is PostgreSQL's fast shutdown: sessions are cut, nothing is waited for.

@@ -7,7 +7,8 @@ import { SERVICE_NAMES, type FixtureAddresses, type ServiceEndpoints } from '../
 import { PortInUseError, startFixtures } from './index.ts';
 import { Reader, connectTcp, connectTls, endpoint } from './test-support.ts';
 
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+// The standalone server is the CLI's serve-fixtures command.
+const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 
 function tcpHandles(): number {
   return process.getActiveResourcesInfo().filter((name) => name.startsWith('TCP')).length;
@@ -184,7 +185,7 @@ test('stop() ends open connections of every kind and leaves no TCP handle behind
 });
 
 function run(args: string[]): { child: ReturnType<typeof spawn>; stdout: Promise<string>; stderr: Promise<string>; code: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve-fixtures', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const text = (stream: NodeJS.ReadableStream) => new Promise<string>((resolve) => {
     let out = '';
     stream.on('data', (chunk: Buffer) => { out += chunk.toString(); });
@@ -193,7 +194,7 @@ function run(args: string[]): { child: ReturnType<typeof spawn>; stdout: Promise
   return { child, stdout: text(child.stdout!), stderr: text(child.stderr!), code: new Promise((resolve) => child.once('exit', resolve)) };
 }
 
-test('main.ts prints the address map, serves, and stops cleanly on SIGTERM', async () => {
+test('serve-fixtures prints the address map, serves, and stops cleanly on SIGTERM', async () => {
   const { child, stdout, code } = run([]);
   const firstLine = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -211,7 +212,7 @@ test('main.ts prints the address map, serves, and stops cleanly on SIGTERM', asy
   assert.equal((await stdout).trim(), firstLine);
 });
 
-test('main.ts with a --base-port in use prints one line and exits 2', async () => {
+test('serve-fixtures with a --base-port in use prints one line and exits 2', async () => {
   const blocker = await occupy();
   try {
     const { port } = blocker.address() as net.AddressInfo;
@@ -226,7 +227,7 @@ test('main.ts with a --base-port in use prints one line and exits 2', async () =
   }
 });
 
-test('main.ts rejects a malformed --base-port with exit code 2', async () => {
+test('serve-fixtures rejects a malformed --base-port with exit code 2', async () => {
   const { stderr, code } = run(['--base-port', 'abc']);
   assert.equal(await code, 2);
   assert.match(await stderr, /--base-port/);

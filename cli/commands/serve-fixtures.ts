@@ -15,7 +15,8 @@ export function registerServeFixtures(program: Command): void {
     .option('--no-ipv6', 'listen on 127.0.0.1 only')
     .action(async (opts: { basePort?: number; ipv6: boolean }) => {
       const fixtures = await startFixtures({ basePort: opts.basePort, ipv6: opts.ipv6 ? undefined : false });
-      process.stdout.write(JSON.stringify(fixtures.addresses, null, 2) + '\n');
+      // One line, so a script can read the map with a single line read.
+      process.stdout.write(JSON.stringify(fixtures.addresses) + '\n');
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);

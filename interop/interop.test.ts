@@ -26,7 +26,7 @@ const SMTP_STARTTLS = 'worker-mailer upgrades with STARTTLS and startTls(), and 
 
 /** Observed on this project's machines (Node 20 + @arrowood.dev/socket 0.2.0 for node, deno and
  * bun; workerd natively). Every other interop subtest passes there. */
-const POLYFILL_END = 'the polyfill defaults allowHalfOpen to true and its readable (Duplex.toWeb) never ends on the server\'s FIN while the writable is open, so closed stays pending and pg never learns that the server closed';
+const POLYFILL_END = 'the polyfill defaults allowHalfOpen to true (the draft: false) and pg-cloudflare leaves it unset, so on the server\'s FIN the readable never ends, closed stays pending and pg never learns that the server closed';
 const POLYFILL_ORIGINAL_CLOSED = 'the polyfill\'s startTls() never closes the original socket (its closed stays pending), and postgres.js waits for exactly that before it uses the TLS socket';
 const DENO_STARTTLS = 'the polyfill\'s startTls() never completes in Deno';
 const KNOWN_FAILURES: Record<string, Record<string, string>> = {

@@ -176,7 +176,7 @@ export async function startPostgres(material: TlsMaterial): Promise<RunningPostg
         '-c', `ssl_cert_file=${certFile}`,
         '-c', `ssl_key_file=${keyFile}`,
         '-c', 'fsync=off',
-        '-c', 'max_connections=40',
+        '-c', 'max_connections=200',
       ], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], ...(identity ?? {}), env: { PATH: process.env.PATH ?? '', LANG: 'C', LC_ALL: 'C' } });
       try {
         await waitReady(candidate);

@@ -93,7 +93,14 @@ export function conformanceMarkdown(results: RunResults, options: ConformanceOpt
 
   out.push('## Per section', '');
   const byAnchor = new Map<string, Map<string, ResultRecord[]>>();
+  const byFile = new Map<string, Map<string, ResultRecord[]>>();
   for (const r of results.results) {
+    if ((r.tier ?? 'spec') !== 'spec') {
+      const tests = byFile.get(r.file) ?? new Map<string, ResultRecord[]>();
+      byFile.set(r.file, tests);
+      tests.set(r.test, [...(tests.get(r.test) ?? []), r]);
+      continue;
+    }
     for (const a of r.anchors) {
       const tests = byAnchor.get(a) ?? new Map<string, ResultRecord[]>();
       byAnchor.set(a, tests);
@@ -105,14 +112,23 @@ export function conformanceMarkdown(results: RunResults, options: ConformanceOpt
     out.push(`### [${anchor}](${anchorUrl(anchor)})`, '', `| subtest | level | ${ids.map(mdCell).join(' | ')} |`, `| --- | --- | ${ids.map(() => '---').join(' | ')} |`);
     for (const records of byAnchor.get(anchor)!.values()) {
       const first = records[0]!;
-      const cells = ids.map((id) => {
-        const r = records.find((x) => x.runtime === id);
-        if (!r) return 'not run';
-        return r.status === 'PASS' ? 'PASS' : mdCell(`${r.status}${r.message ? `: ${r.message.split('\n')[0]}` : ''}`);
-      });
-      out.push(`| \`${mdCell(first.file)}\`: ${mdCell(first.test)} | ${first.level} | ${cells.join(' | ')} |`);
+      out.push(`| \`${mdCell(first.file)}\`: ${mdCell(first.test)} | ${first.level} | ${ids.map((id) => cellFor(records, id)).join(' | ')} |`);
     }
     out.push('');
   }
+  if (byFile.size > 0) {
+    out.push('## Real clients over connect() (interop tier)', '', 'Published client libraries driven against local servers through each runtime\'s connect(); not counted in the section rows above.', '');
+    for (const [file, tests] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+      out.push(`### \`${mdCell(file)}\``, '', `| subtest | level | ${ids.map(mdCell).join(' | ')} |`, `| --- | --- | ${ids.map(() => '---').join(' | ')} |`);
+      for (const [test, records] of tests) out.push(`| ${mdCell(test)} | ${records[0]!.level} | ${ids.map((id) => cellFor(records, id)).join(' | ')} |`);
+      out.push('');
+    }
+  }
   return out.join('\n');
+}
+
+function cellFor(records: ResultRecord[], id: string): string {
+  const r = records.find((x) => x.runtime === id);
+  if (!r) return 'not run';
+  return r.status === 'PASS' ? 'PASS' : mdCell(`${r.status}${r.message ? `: ${r.message.split('\n')[0]}` : ''}`);
 }

@@ -47,14 +47,17 @@ export function orderKeys(keys: Iterable<string>, preferred: readonly string[] =
   return [...first, ...rest];
 }
 
-/** A subtest with several anchors counts in each of their rows (so rows do not add up to the total). */
+/** A subtest with several anchors counts in each of their rows (so rows do not add up to the total).
+ * Anchor rows hold the spec tier only: a real client's result over connect() (the interop tier) says
+ * something about a section, but is no check of it; each other tier gets one row of its own. */
 export function buildMatrix(results: RunResults, by: RowKind = 'anchor', anchorOrder: readonly string[] = []): Matrix {
   const runtimes = results.runtimes.map((r) => r.id);
   const rowMap = new Map<string, Record<string, Cell>>();
   const totals = { all: {} as Record<string, Cell>, required: {} as Record<string, Cell> };
   for (const id of runtimes) (totals.all[id] = emptyCell(), totals.required[id] = emptyCell());
   for (const r of results.results) {
-    const keys = by === 'anchor' ? (r.anchors.length > 0 ? r.anchors : ['(no anchor)']) : [r.file];
+    const tier = r.tier ?? 'spec';
+    const keys = by === 'file' ? [r.file] : tier !== 'spec' ? [`${tier} tier`] : r.anchors.length > 0 ? r.anchors : ['(no anchor)'];
     for (const key of keys) {
       let row = rowMap.get(key);
       if (!row) rowMap.set(key, (row = Object.fromEntries(runtimes.map((id) => [id, emptyCell()]))));
@@ -63,7 +66,8 @@ export function buildMatrix(results: RunResults, by: RowKind = 'anchor', anchorO
     if (totals.all[r.runtime]) add(totals.all[r.runtime]!, r);
     if (r.level === 'required' && totals.required[r.runtime]) add(totals.required[r.runtime]!, r);
   }
-  const order = orderKeys(rowMap.keys(), by === 'anchor' ? anchorOrder : []);
+  const tierRows = [...rowMap.keys()].filter((k) => k.endsWith(' tier')).sort();
+  const order = [...orderKeys([...rowMap.keys()].filter((k) => !tierRows.includes(k)), by === 'anchor' ? anchorOrder : []), ...tierRows];
   return { runtimes, rows: order.map((key) => ({ key, cells: rowMap.get(key)! })), totals };
 }
 

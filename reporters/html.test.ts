@@ -65,6 +65,7 @@ describe('HTML report in Chromium', { skip }, () => {
     }
     assert.equal(await cellOf('#connect-section', 'node').textContent(), '2/4');
     assert.equal(await cellOf('#connect-section', 'workerd').textContent(), '3/4');
+    assert.equal(await cellOf('interop tier', 'workerd').textContent(), '0/1', 'the interop tier has its own row, outside the section rows');
     assert.equal(await page.locator('#subtests tr.subtest').count(), results.results.length);
     assert.equal(await page.locator('#count').getAttribute('data-shown'), String(results.results.length));
   });

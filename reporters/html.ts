@@ -53,6 +53,7 @@ const SCRIPT = String.raw`
     if (ia < 0 && ib < 0) return a < b ? -1 : a > b ? 1 : 0;
     if (ia < 0) return 1; if (ib < 0) return -1; return ia - ib;
   });
+  var tierRows = uniq(results.results.filter(function (r) { return r.tier && r.tier !== 'spec'; }).map(function (r) { return r.tier + ' tier'; })).sort();
   var statuses = ['PASS', 'FAIL', 'TIMEOUT', 'NOTRUN', 'PRECONDITION_FAILED', 'CRASH', 'SKIP'];
 
   var filters = document.getElementById('filters');
@@ -88,8 +89,10 @@ const SCRIPT = String.raw`
     rows.forEach(function (r) {
       if (!totals[r.runtime]) return;
       totals[r.runtime].total++; if (r.status === 'PASS') totals[r.runtime].passed++;
-      r.anchors.forEach(function (a) {
-        if (fAnchor.value && a !== fAnchor.value) return;
+      // As in the terminal matrix: section rows count the spec tier only, other tiers get a row each.
+      var keys = r.tier && r.tier !== 'spec' ? [r.tier + ' tier'] : r.anchors;
+      keys.forEach(function (a) {
+        if (fAnchor.value && keys === r.anchors && a !== fAnchor.value) return;
         var key = a + '\u0000' + r.runtime;
         var c = cells[key] || (cells[key] = { passed: 0, total: 0 });
         c.total++; if (r.status === 'PASS') c.passed++;
@@ -98,9 +101,9 @@ const SCRIPT = String.raw`
     var matrix = document.getElementById('matrix');
     matrix.textContent = '';
     matrix.appendChild(el('tr', {}, [el('th', { text: 'anchor' })].concat(cols.map(function (id) { return el('th', { text: id }); }))));
-    anchors.forEach(function (a) {
+    anchors.concat(tierRows).forEach(function (a) {
       if (!cols.some(function (id) { return cells[a + '\u0000' + id]; })) return;
-      matrix.appendChild(el('tr', { 'data-anchor': a }, [el('th', {}, [anchorLink(a)])].concat(cols.map(function (id) { return cell(cells[a + '\u0000' + id], { 'data-runtime': id }); }))));
+      matrix.appendChild(el('tr', { 'data-anchor': a }, [el('th', {}, [a.charAt(0) === '#' ? anchorLink(a) : document.createTextNode(a)])].concat(cols.map(function (id) { return cell(cells[a + '\u0000' + id], { 'data-runtime': id }); }))));
     });
     matrix.appendChild(el('tr', { class: 'total' }, [el('th', { text: 'all selected subtests' })].concat(cols.map(function (id) {
       return cell(totals[id], { 'data-runtime': id, 'data-total': String(totals[id].total), 'data-passed': String(totals[id].passed) });

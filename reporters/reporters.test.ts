@@ -29,10 +29,12 @@ async function golden(name: string, actual: string): Promise<void> {
 describe('matrix', () => {
   it('counts passed / total per anchor and runtime; multi-anchor subtests count in each row', () => {
     const m = buildMatrix(results, 'anchor', anchorOrder);
-    assert.deepEqual(m.rows.map((r) => r.key), ['#opened-attribute', '#starttls-method', '#socket-error', '#connect-section', '#socketinfo-dictionary']);
+    assert.deepEqual(m.rows.map((r) => r.key), ['#opened-attribute', '#starttls-method', '#socket-error', '#connect-section', '#socketinfo-dictionary', 'interop tier']);
     const connect = m.rows.find((r) => r.key === '#connect-section')!.cells;
     assert.deepEqual([connect.node!.passed, connect.node!.total, connect.workerd!.passed, connect.workerd!.total], [2, 4, 3, 4]);
-    assert.deepEqual([m.totals.all.node!.passed, m.totals.all.node!.total], [3, 7]);
+    assert.deepEqual([m.totals.all.node!.passed, m.totals.all.node!.total], [4, 8]);
+    const interop = m.rows.find((r) => r.key === 'interop tier')!.cells;
+    assert.deepEqual([interop.node!.passed, interop.node!.total, interop.workerd!.passed, interop.workerd!.total], [1, 1, 0, 1], 'the interop tier has its own row, not the section rows');
     assert.deepEqual([m.totals.required.workerd!.passed, m.totals.required.workerd!.total], [3, 4]);
   });
 
@@ -66,10 +68,10 @@ describe('wptreport', () => {
   it('one result per file with test, status, message, duration and subtests {name, status, message}', () => {
     assert.deepEqual(report.results.map((r) => Object.keys(r).sort()), report.results.map(() => ['duration', 'message', 'status', 'subtests', 'test']));
     assert.deepEqual(report.results.map((r) => [r.test, r.status, r.duration]), [
-      ['/connect/refused.any.ts', 'OK', 60], ['/connect/returns.any.ts', 'OK', 55], ['/starttls/upgrade.any.ts', 'TIMEOUT', 10000],
+      ['/connect/refused.any.ts', 'OK', 60], ['/connect/returns.any.ts', 'OK', 55], ['/interop/pg.any.ts', 'OK', 8100], ['/starttls/upgrade.any.ts', 'TIMEOUT', 10000],
     ]);
-    assert.equal(report.results[2]!.message, 'no completion within 10000 ms');
-    assert.deepEqual(report.results[2]!.subtests, [
+    assert.equal(report.results[3]!.message, 'no completion within 10000 ms');
+    assert.deepEqual(report.results[3]!.subtests, [
       { name: 'startTls() returns a new socket', status: 'PASS', message: null },
       { name: 'bytes flow after the upgrade', status: 'TIMEOUT', message: 'still running when the file timed out' },
       { name: 'alpn is reported', status: 'NOTRUN', message: 'not reached before the file timed out' },
@@ -104,10 +106,10 @@ describe('JUnit', () => {
   it('one testsuite per runtime × file, with counts that match the records, and a file that did not finish as an error', () => {
     const suites = [...xml.matchAll(/<testsuite name="([^"]+)" tests="(\d+)" failures="(\d+)" errors="(\d+)" skipped="(\d+)"/g)].map((m) => m.slice(1).join(' '));
     assert.deepEqual(suites, [
-      'node connect/refused.any.ts 2 1 0 0', 'node connect/returns.any.ts 2 1 0 0', 'node starttls/upgrade.any.ts 4 0 2 1',
-      'workerd connect/refused.any.ts 2 1 0 0', 'workerd connect/returns.any.ts 2 0 0 0', 'workerd starttls/upgrade.any.ts 4 0 2 1',
+      'node connect/refused.any.ts 2 1 0 0', 'node connect/returns.any.ts 2 1 0 0', 'node interop/pg.any.ts 1 0 0 0', 'node starttls/upgrade.any.ts 4 0 2 1',
+      'workerd connect/refused.any.ts 2 1 0 0', 'workerd connect/returns.any.ts 2 0 0 0', 'workerd interop/pg.any.ts 1 1 0 0', 'workerd starttls/upgrade.any.ts 4 0 2 1',
     ]);
-    assert.match(xml, /<testsuites name="sockets-conformance 0\.1\.0\+abc1234" tests="16" failures="3" errors="4" skipped="2">/);
+    assert.match(xml, /<testsuites name="sockets-conformance 0\.1\.0\+abc1234" tests="18" failures="4" errors="4" skipped="2">/);
   });
   it('golden', () => golden('junit.xml', xml));
 });
@@ -127,7 +129,7 @@ describe('Markdown, coverage, CONFORMANCE.md', () => {
 
   it('disagreements: optional and informational subtests whose status or message differ, never required ones', () => {
     const d = disagreements(results);
-    assert.deepEqual(d.map((x) => x.test), ['a refused connection rejects opened with a SocketError', 'the message of a refused connection', 'alpn is reported']);
+    assert.deepEqual(d.map((x) => x.test), ['a refused connection rejects opened with a SocketError', 'the message of a refused connection', 'pg runs a query over connect()', 'alpn is reported']);
     assert.deepEqual(d[1]!.observed, { node: { status: 'PASS', message: 'connect ECONNREFUSED 127.0.0.1:9' }, workerd: { status: 'PASS', message: 'Network connection lost.\u0001' } });
   });
 
@@ -137,6 +139,8 @@ describe('Markdown, coverage, CONFORMANCE.md', () => {
     assert.match(text, /run on 2026-11-20/);
     assert.match(text, /\| `connect\/refused\.any\.ts`: the message of a refused connection \| informational \| PASS: connect ECONNREFUSED 127\.0\.0\.1:9 \| PASS: Network connection lost\./);
     assert.match(text, /\| bun \| not run \|/);
+    assert.match(text, /## Real clients over connect\(\) \(interop tier\)[^]*\| pg runs a query over connect\(\) \| optional \| PASS \| FAIL: the query never returned \|/);
+    assert.doesNotMatch(text.split('## Real clients')[0]!.split('## Per section')[1]!, /pg runs a query/, 'interop subtests stay out of the section tables');
     await golden('CONFORMANCE.md', text);
   });
 });

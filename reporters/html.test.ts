@@ -47,7 +47,7 @@ before(async () => {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(pathToFileURL(file).href);
   assert.deepEqual(errors, [], 'the page script runs without errors');
-});
+}, { timeout: 60_000 });
 after(async () => {
   await browser?.close();
   if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -56,7 +56,7 @@ after(async () => {
 const totalCell = (runtime: string) => page.locator(`#matrix tr.total td[data-runtime="${runtime}"]`);
 const cellOf = (anchor: string, runtime: string) => page.locator(`#matrix tr[data-anchor="${anchor}"] td[data-runtime="${runtime}"]`);
 
-describe('HTML report in Chromium', { skip }, () => {
+describe('HTML report in Chromium', { skip, timeout: 60_000 }, () => {
   it('shows the counts of the records: totals per runtime, per anchor, and every subtest', async () => {
     for (const runtime of results.runtimes) {
       const records = results.results.filter((r) => r.runtime === runtime.id);

@@ -37,13 +37,14 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
   });
 }
 
+// Bounded: a hang anywhere below (runner, fixtures) fails this file instead of stalling npm test.
 before(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'sc-reporters-live-'));
   results = await run({ files: filterFiles(await discoverTestFiles(), FILTER), runtimes: ['node'] });
-});
+}, { timeout: 60_000 });
 after(() => rm(tmp, { recursive: true, force: true }));
 
-describe('reporters on a live run', () => {
+describe('reporters on a live run', { timeout: 90_000 }, () => {
   it('writeReports writes every output, each consistent with the records', async () => {
     assert.ok(results.results.length > 0, 'the run produced records');
     const dir = path.join(tmp, 'live');
@@ -86,7 +87,7 @@ describe('reporters on a live run', () => {
   });
 });
 
-describe('run against expectations', () => {
+describe('run against expectations', { timeout: 120_000 }, () => {
   it('exit 0 when the expectations match, 1 on an unexpected pass or a stale entry, 2 on a malformed file', async () => {
     const dir = path.join(tmp, 'expectations');
     const out = path.join(tmp, 'run-out');

@@ -177,6 +177,12 @@ describe('adapter helpers', () => {
     );
   });
 
+  it('a candidate that cannot run (a placeholder left by a skipped postinstall) gives way to the next', async () => {
+    const found = await findNpmBinary('bun', 'bun', [{ npmPackage: 'bun', file: 'bin/README.txt' }, { npmPackage: 'bun', file: 'bin/bun.exe' }]);
+    assert.match(found.binary, /bun\.exe$/);
+    assert.match(found.versionOutput, /^\d+\.\d+\.\d+/);
+  });
+
   it('deno is allowed every fixture endpoint by address and by localhost, and nothing more', () => {
     const hosts = allowedHosts({ services: { echo: { ipv4: { hostname: '127.0.0.1', port: 1 }, ipv6: { hostname: '::1', port: 1 } } }, other: [{ hostname: '127.0.0.1', port: 2 }] });
     assert.deepEqual(hosts, ['127.0.0.1:1', '127.0.0.1:2', '[::1]:1', 'localhost:1', 'localhost:2']);

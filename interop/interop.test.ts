@@ -12,6 +12,7 @@ import { startFixtures, type Fixtures } from '../echo-server/index.ts';
 import { createTlsMaterial } from '../echo-server/certificates.ts';
 import type { ResultRecord, RunResults } from '../records/result.ts';
 import { discoverTestFiles, type TestFile } from '../runners/discover.ts';
+import { fromRoot } from '../runners/paths.ts';
 import { run } from '../runners/run.ts';
 import { findPostgresBin, INSTALL_HINT, PostgresUnavailable, startPostgres } from './postgres.ts';
 
@@ -115,6 +116,22 @@ describe('interop scenarios over every available runtime', () => {
     for (const file of results.files) assert.notEqual(file.status, 'TIMEOUT', `${file.runtime} ${file.file}`);
     for (const record of results.results.filter((r) => r.status === 'FAIL')) {
       assert.match(record.message ?? '', /hangs|no answer/, `${record.runtime} ${record.test}`);
+    }
+  });
+});
+
+describe('under an --impl whose connect() refuses every call', () => {
+  it('every scenario fails with its error: the libraries use the connect() under test, in node (mapped import) and workerd (native module replaced)', async () => {
+    const results = await run({ files: interopFiles, runtimes: ['node', 'workerd'], impl: fromRoot('interop/testdata/connect-refuses.ts'), jobs: 2 });
+    assert.deepEqual(results.runtimes.map((r) => r.id), ['node+connect-refuses', 'workerd+connect-refuses']);
+    assert.equal(results.results.length, 2 * interopFiles.reduce((n, f) => n + f.subtests.length, 0));
+    for (const record of results.results) {
+      if (!postgresInstalled && record.file !== SMTP) {
+        assert.equal(record.status, 'PRECONDITION_FAILED', `${record.runtime} ${record.test}`);
+        continue;
+      }
+      assert.equal(record.status, 'FAIL', `${record.runtime} ${record.test}`);
+      assert.match(record.message ?? '', /connect\(\) refused by interop\/testdata\/connect-refuses\.ts/, `${record.runtime} ${record.test}`);
     }
   });
 });

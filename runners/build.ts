@@ -33,7 +33,7 @@ const cacheRoot = () => process.env.SOCKETS_CONFORMANCE_CACHE ?? path.join(os.tm
 
 export async function buildBundles(request: BuildRequest): Promise<BuildOutput> {
   const started = performance.now();
-  const keyText = JSON.stringify({ v: 1, root: projectRoot, target: request.target, connect: request.connectModule, files: request.files.map((f) => f.absolutePath) });
+  const keyText = JSON.stringify({ v: 1, root: projectRoot, target: request.target, connect: request.connectModule, sockets: mapsSocketsModule(request), files: request.files.map((f) => f.absolutePath) });
   const key = createHash('sha256').update(keyText).digest('hex').slice(0, 16);
   const outDir = path.join(cacheRoot(), key);
   const manifestPath = path.join(outDir, 'manifest.json');
@@ -58,9 +58,9 @@ export async function buildBundles(request: BuildRequest): Promise<BuildOutput> 
       bundle: true,
       format: 'esm',
       platform: request.target.platform,
-      conditions: mapsSocketsModule(request.target) ? [...(request.target.conditions ?? []), 'workerd'] : request.target.conditions,
+      conditions: mapsSocketsModule(request) ? [...new Set([...(request.target.conditions ?? []), 'workerd'])] : request.target.conditions,
       external: request.target.external,
-      plugins: mapsSocketsModule(request.target) ? [socketsModulePlugin(request.connectModule)] : [],
+      plugins: mapsSocketsModule(request) ? [socketsModulePlugin(request)] : [],
       target: 'es2022',
       metafile: true,
       logLevel: 'silent',
@@ -85,20 +85,25 @@ export async function buildBundles(request: BuildRequest): Promise<BuildOutput> 
 
 // Libraries written on connect() (pg-cloudflare, postgres, worker-mailer: the interop tier) import
 // it from `cloudflare:sockets`, and some publish that build only under the `workerd` export
-// condition. Where the runtime has no such module of its own, the bundle maps the import to the
-// connect() under test (the default or the --impl module) and picks those libraries' `workerd`
-// builds, so they run over it exactly as they run in workerd.
+// condition. The bundle maps that import to the connect() under test and picks those libraries'
+// `workerd` builds, so they run over it exactly as they run in workerd: where the runtime has no
+// such module of its own, and wherever an --impl module replaces the runtime's connect() (in
+// workerd too, or the libraries would bypass the implementation under test).
 const SOCKETS_MODULE = 'cloudflare:sockets';
 
-function mapsSocketsModule(target: BuildTarget): boolean {
-  return !target.external.includes(SOCKETS_MODULE);
+function mapsSocketsModule(request: BuildRequest): boolean {
+  return !request.target.external.includes(SOCKETS_MODULE) || request.connectModule !== request.target.defaultConnect;
 }
 
-function socketsModulePlugin(connectModule: string): esbuild.Plugin {
+function socketsModulePlugin(request: BuildRequest): esbuild.Plugin {
+  const native = request.target.external.includes(SOCKETS_MODULE);
   return {
     name: 'cloudflare-sockets-to-connect-under-test',
     setup(build) {
-      build.onResolve({ filter: /^cloudflare:sockets$/ }, () => ({ path: connectModule }));
+      build.onResolve({ filter: /^cloudflare:sockets$/ }, (args) =>
+        // An --impl module that wraps the runtime's own module keeps reaching it.
+        native && args.importer === request.connectModule ? { path: SOCKETS_MODULE, external: true } : { path: request.connectModule },
+      );
     },
   };
 }

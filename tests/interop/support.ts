@@ -52,7 +52,7 @@ export function describeError(error: unknown): string {
 export function cleanupWithin(t: TestharnessTest, close: () => Promise<unknown> | unknown): void {
   t.add_cleanup(async () => {
     try {
-      await settlesWithin(Promise.resolve().then(close), 2_000);
+      await settlesWithin(Promise.resolve().then(close), 1_000);
     } catch {
       // A client that throws on close has already lost its connection.
     }

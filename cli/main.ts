@@ -5,6 +5,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { commands } from './commands/index.ts';
 import { UsageError } from '../runners/run.ts';
 
+// A reader that stops early (`| head`) is not an error of ours.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const program = new Command('sockets-conformance')
   .description('Conformance test suite for the WinterTC Sockets API (connect())')
   .exitOverride()

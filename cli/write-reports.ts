@@ -51,7 +51,7 @@ export async function writeReports(results: RunResults, dir: string, options: Wr
   };
   if (formats.has('json')) written.push(await writeResults(dir, results));
   if (formats.has('wptreport')) {
-    for (const r of results.runtimes) await put(`wptreport-${safeName(r.id)}.json`, wptReportJson(results, r.id, { os: os.platform() }));
+    for (const r of results.runtimes) await put(`wptreport-${safeName(r.id)}.json`, wptReportJson(results, r.id, { os: results.host?.os ?? os.platform() }));
   }
   if (formats.has('junit')) await put('junit.xml', junitXml(results));
   if (formats.has('markdown')) await put('report.md', markdownReport(results, { anchorOrder }));

@@ -71,7 +71,7 @@ export interface FileRecord {
   exit?: { code: number | null; signal: string | null };
 }
 
-/** A figure of the informational performance tier. */
+/** A figure of the performance tier (`sockets-conformance perf`): informational, never pass / fail. */
 export interface PerfRecord {
   runtime: string;
   metric: string;
@@ -79,6 +79,14 @@ export interface PerfRecord {
   value: number;
   /** The same figure for bare node:net / node:tls in the same run. */
   baseline?: number;
+  /** value / baseline, unrounded; read it with `better`. */
+  ratio?: number;
+  /** Whether a bigger value is better (rates: a ratio above 1 beats bare node) or worse (times). */
+  better?: 'higher' | 'lower';
+  /** How many measurements the figure summarises (round trips, connections, handshakes). */
+  samples?: number;
+  /** What the figure includes or leaves out, e.g. why a runtime has no figure for `opened`. */
+  note?: string;
 }
 
 /** The content of results.json. */
@@ -93,6 +101,8 @@ export interface RunResults {
   perf?: PerfRecord[];
   /** Runtimes that were looked for but are not on this machine, with the reason (a missing column). */
   unavailable?: { name: string; reason: string }[];
+  /** The machine the run happened on (wpt.fyi wants the OS of every run). */
+  host?: { os: string; arch: string; release: string };
   /** The part of the suite this run covered when it was split across CI jobs (`--shard i/n`);
    * `merge` uses it to tell a missing shard from an overlap. */
   shard?: { index: number; total: number } | null;

@@ -137,6 +137,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
     finishedAt: new Date().toISOString(),
     suiteVersion: await suiteVersion(),
     runtimes: plans.map((p) => p.record),
+    host: { os: os.platform(), arch: os.arch(), release: os.release() },
     results,
     files,
     unavailable,

@@ -5,7 +5,11 @@
 // the table is then out of date.
 
 import assert from 'node:assert/strict';
-import { access } from 'node:fs/promises';
+import { once } from 'node:events';
+import { spawn } from 'node:child_process';
+import { watch } from 'node:fs';
+import { access, rm } from 'node:fs/promises';
+import path from 'node:path';
 import * as net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startFixtures, type Fixtures } from '../echo-server/index.ts';
@@ -75,6 +79,25 @@ describe('the PostgreSQL fixture', () => {
       socket.on('error', () => resolve(false));
     });
     assert.equal(afterStop, false, 'nothing listens on the port after stop');
+  });
+});
+
+describe('the PostgreSQL fixture when its host is killed', () => {
+  it('shuts the server down anyway (the tether sees the pipe close)', async (t) => {
+    if (!postgresInstalled) return t.skip(INSTALL_HINT);
+    const child = spawn(process.execPath, ['--import', 'tsx', fromRoot('interop/testdata/start-then-die.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    assert.equal(signal, 'SIGKILL', `the host died by SIGKILL (exit ${code}, printed ${output})`);
+    const { directory } = JSON.parse(output) as { directory: string; port: number };
+    try {
+      // A fast shutdown ends with the postmaster removing its pid file.
+      const pidFile = path.join(directory, 'data', 'postmaster.pid');
+      await gone(pidFile, 10_000);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });
 
@@ -165,4 +188,22 @@ function expectedStatus(record: ResultRecord): ResultRecord['status'] {
   if (!postgresInstalled && record.file !== SMTP) return 'PRECONDITION_FAILED';
   const runtime = record.runtime.split('+')[0]!;
   return KNOWN_FAILURES[runtime]?.[record.test] ? 'FAIL' : 'PASS';
+}
+
+/** Resolves once `file` no longer exists, watching its folder; rejects after `ms`. */
+function gone(file: string, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const watcher = watch(path.dirname(file));
+    const finish = (error?: Error) => {
+      clearTimeout(timer);
+      watcher.close();
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(() => finish(new Error(`${file} still exists after ${ms} ms: the server outlived its host`)), ms);
+    const check = () => access(file).then(() => undefined, () => finish());
+    watcher.on('change', check);
+    watcher.on('error', () => finish());
+    void check();
+  });
 }

@@ -5,6 +5,7 @@
 
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { chmod, chown, mkdtemp, readdir, rm, writeFile, access } from 'node:fs/promises';
 import * as net from 'node:net';
 import os from 'node:os';
@@ -118,21 +119,35 @@ function waitReady(child: ChildProcess): Promise<void> {
   });
 }
 
+// The server must not outlive this process, however it ends (SIGKILL and an unhandled SIGTERM run no
+// handler): a shell tether starts postgres and keeps the read end of a pipe from this process; when
+// the pipe closes (stop() closes it, the kernel closes it on any exit) it asks for a fast shutdown
+// (SIGINT). The explicit `<&3` matters: a background list's stdin is otherwise /dev/null.
+const TETHER = 'exec 3<&0; "$0" "$@" </dev/null & pg=$!; (read _ <&3; kill -INT $pg 2>/dev/null) & wait $pg';
+
+/** Last resort when the tether did not stop the server: the postmaster's pid is in its pid file. */
+function killPostmaster(data: string): void {
+  try {
+    const pid = Number(readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (pid > 0) process.kill(pid, 'SIGKILL');
+  } catch {
+    // No pid file: the server never started or is already gone.
+  }
+}
+
 export async function startPostgres(material: TlsMaterial): Promise<RunningPostgres> {
   const bin = await findPostgresBin();
   const identity = await serverIdentity();
   const root = await mkdtemp(path.join(os.tmpdir(), 'sockets-conformance-pg-'));
   let child: ChildProcess | undefined;
-  // A host that exits without stopping the fixture (an uncaught error) must not leave a server behind.
-  const killOnExit = () => child?.kill('SIGKILL');
-  process.once('exit', killOnExit);
   const cleanup = async () => {
-    process.off('exit', killOnExit);
     if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child!.once('exit', resolve));
-      // SIGINT is PostgreSQL's fast shutdown: sessions are cut, nothing is waited for.
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child!.kill('SIGKILL'), 5_000);
+      child.stdin!.end();
+      const timer = setTimeout(() => {
+        child!.kill('SIGKILL');
+        killPostmaster(path.join(root, 'data'));
+      }, 5_000);
       await exited;
       clearTimeout(timer);
     }
@@ -167,7 +182,7 @@ export async function startPostgres(material: TlsMaterial): Promise<RunningPostg
     for (let attempt = 0; attempt < START_ATTEMPTS && !child; attempt++) {
       // The port is free when asked, but something may take it before postgres binds: then retry.
       port = await freePort();
-      const candidate = spawn(path.join(bin, 'postgres'), [
+      const candidate = spawn('sh', ['-c', TETHER, path.join(bin, 'postgres'),
         '-D', data,
         '-c', 'listen_addresses=127.0.0.1',
         '-c', `port=${port}`,
@@ -177,13 +192,15 @@ export async function startPostgres(material: TlsMaterial): Promise<RunningPostg
         '-c', `ssl_key_file=${keyFile}`,
         '-c', 'fsync=off',
         '-c', 'max_connections=200',
-      ], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], ...(identity ?? {}), env: { PATH: process.env.PATH ?? '', LANG: 'C', LC_ALL: 'C' } });
+      ], { cwd: root, stdio: ['pipe', 'ignore', 'pipe'], ...(identity ?? {}), env: { PATH: process.env.PATH ?? '', LANG: 'C', LC_ALL: 'C' } });
       try {
         await waitReady(candidate);
         child = candidate;
       } catch (error) {
         lastError = error as Error;
+        candidate.stdin!.end();
         candidate.kill('SIGKILL');
+        killPostmaster(data);
       }
     }
     if (!child) throw lastError ?? new Error('postgres did not start');

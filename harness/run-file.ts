@@ -65,7 +65,10 @@ export function runFile(options: RunFileOptions): Promise<void> {
 
     emit({ type: 'start', file: options.file });
     try {
-      options.register(options.context);
+      options.register({
+        ...options.context,
+        reportFigure: (metric, unit, value, details) => emit({ type: 'figure', metric, unit, value, details }),
+      });
     } catch (error) {
       emit({ type: 'complete', status: 'ERROR', message: `the test file threw while registering its subtests: ${describe(error)}` });
       resolve();

@@ -16,15 +16,45 @@ export interface HarnessContext {
   fixtures: import('./fixtures.ts').FixtureAddresses;
   /** Runtime id, for tests that describe what they observed. */
   runtime: string;
+  /** Sizes for the performance tier's files (tests/perf/), set only by `sockets-conformance perf`. */
+  perf?: PerfPlan;
+}
+
+/** How much each figure of the performance tier measures; the host's node:net baseline uses the same. */
+export interface PerfPlan {
+  /** Bytes sent through the echo service for the throughput figure. */
+  throughputBytes: number;
+  /** 1-byte round trips for the latency figures. */
+  roundTrips: number;
+  /** Connections opened and closed for each connection-rate figure. */
+  connections: number;
+  /** Connections in flight at once while measuring the connection rate. */
+  connectionConcurrency: number;
+  /** TLS handshakes (secureTransport "on") timed, one after another. */
+  handshakes: number;
+  /** STARTTLS upgrades timed, one after another. */
+  upgrades: number;
+}
+
+/** What a perf file reports besides the figure itself. */
+export interface FigureDetails {
+  /** Whether a bigger value is better (rates) or worse (times). */
+  better: 'higher' | 'lower';
+  /** How many measurements the figure summarises. */
+  samples?: number;
+  /** What the figure includes or leaves out, in a sentence. */
+  note?: string;
 }
 
 export type HarnessMessage =
   /** The file's module has loaded and its subtests are registered. */
   | { type: 'start'; file: string }
   | { type: 'result'; test: string; status: Exclude<SubtestStatus, 'CRASH' | 'SKIP'>; message: string | null; durationMs: number }
-  | { type: 'complete'; status: Exclude<FileStatus, 'CRASH'>; message: string | null };
+  | { type: 'complete'; status: Exclude<FileStatus, 'CRASH'>; message: string | null }
+  /** One figure of the performance tier (informational, never judged). */
+  | { type: 'figure'; metric: string; unit: string; value: number; details: FigureDetails };
 
-export const MESSAGE_TYPES: readonly HarnessMessage['type'][] = ['start', 'result', 'complete'];
+export const MESSAGE_TYPES: readonly HarnessMessage['type'][] = ['start', 'result', 'complete', 'figure'];
 
 export function frame(nonce: string, message: HarnessMessage): string {
   return `${CHANNEL_PREFIX}${nonce} ${JSON.stringify(message)}\n`;

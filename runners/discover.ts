@@ -33,10 +33,11 @@ export class MetadataError extends Error {
  * (used by the runner's own tests, and by anyone trying out new tests outside the tree). */
 export const defaultTestsRoot = () => process.env.SOCKETS_CONFORMANCE_TESTS_DIR ?? testsDir;
 
-export async function discoverTestFiles(root = defaultTestsRoot()): Promise<TestFile[]> {
+/** `suffix` picks another kind of file with the same shape (the performance tier's `.perf.ts`). */
+export async function discoverTestFiles(root = defaultTestsRoot(), suffix = TEST_FILE_SUFFIX): Promise<TestFile[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   const paths = entries
-    .filter((e) => e.isFile() && e.name.endsWith(TEST_FILE_SUFFIX))
+    .filter((e) => e.isFile() && e.name.endsWith(suffix))
     .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
     .sort();
   const files: TestFile[] = [];

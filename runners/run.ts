@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { startFixtures, type Fixtures } from '../echo-server/index.ts';
 import { startInterop, type InteropFixtures } from '../interop/index.ts';
+import type { FigureDetails, HarnessMessage, PerfPlan } from '../records/channel.ts';
 import type { FixtureAddresses } from '../records/fixtures.ts';
-import { SCHEMA_VERSION, type FileRecord, type ResultRecord, type RunResults, type RuntimeRecord } from '../records/result.ts';
+import { SCHEMA_VERSION, type FileRecord, type PerfRecord, type ResultRecord, type RunResults, type RuntimeRecord } from '../records/result.ts';
 import { buildBundles, BuildError } from './build.ts';
 import type { TestFile } from './discover.ts';
 import { classifyFile, launch, type ProcessOutcome } from './launch.ts';
@@ -42,6 +43,8 @@ export interface RunOptions {
   onFile?: (file: FileRecord, results: ResultRecord[]) => void;
   /** Set to stop launching new files (e.g. on SIGINT); files not run are listed in the results. */
   signal?: AbortSignal;
+  /** For the performance tier's files: how much each figure measures (handed to the harness). */
+  perf?: PerfPlan;
 }
 
 interface RuntimePlan {
@@ -75,6 +78,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
 
   const results: ResultRecord[] = [];
   const files: FileRecord[] = [];
+  const perf: PerfRecord[] = [];
   const notRun: string[] = [];
   try {
     const jobs: (() => Promise<void>)[] = [];
@@ -98,7 +102,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
           }
           const timeoutMs = Math.round((options.timeoutMs ?? testFile.meta.timeoutMs ?? DEFAULT_FILE_TIMEOUT_MS) * (options.timeoutMultiplier ?? 1) * (plan.adapter.timeoutFactor ?? 1));
           const nonce = randomUUID();
-          const context = { nonce, fixtures: addresses, runtime: plan.record.id };
+          const context = { nonce, fixtures: addresses, runtime: plan.record.id, ...(options.perf ? { perf: options.perf } : {}) };
           let outcome: ProcessOutcome;
           try {
             const spec = await plan.adapter.launch({ located: plan.located, bundle: build.bundles.get(testFile.file)!, context, fixtures: addresses, workDir, caFile });
@@ -115,6 +119,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
           if (options.signal?.aborted) file.message = `interrupted by ${String(options.signal.reason)}: ${file.message ?? ''}`.trim();
           files.push(file);
           results.push(...subtests);
+          for (const m of outcome.messages) if (m.type === 'figure') perf.push(toPerfRecord(plan.record.id, m));
           options.onFile?.(file, subtests);
         });
       }
@@ -140,6 +145,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
     host: { os: os.platform(), arch: os.arch(), release: os.release() },
     results,
     files,
+    ...(perf.length > 0 ? { perf } : {}),
     unavailable,
     interrupted: options.signal?.aborted ? { signal: String(options.signal.reason ?? 'aborted'), filesNotRun: notRun } : null,
   };
@@ -247,6 +253,17 @@ export function toRecords(runtime: string, testFile: TestFile, outcome: ProcessO
   };
   if (verdict.status !== 'OK' && outcome.outputTail) file.outputTail = outcome.outputTail;
   return { file, subtests: records };
+}
+
+/** A figure as the runtime reported it, keeping only the fields a PerfRecord has (the runtime could
+ * send anything on the channel). */
+function toPerfRecord(runtime: string, m: Extract<HarnessMessage, { type: 'figure' }>): PerfRecord {
+  const record: PerfRecord = { runtime, metric: String(m.metric), unit: String(m.unit), value: Number(m.value) };
+  const details: Partial<FigureDetails> = m.details ?? {};
+  if (details.better === 'higher' || details.better === 'lower') record.better = details.better;
+  if (typeof details.samples === 'number') record.samples = details.samples;
+  if (typeof details.note === 'string') record.note = details.note;
+  return record;
 }
 
 async function pool(jobs: (() => Promise<void>)[], size: number): Promise<void> {

@@ -20,7 +20,7 @@ export async function main(file: string, connect: Connect, register: RegisterTes
     file,
     nonce: context.nonce,
     register,
-    context: { connect, fixtures: context.fixtures, runtime: context.runtime, unhandledRejections },
+    context: { connect, fixtures: context.fixtures, runtime: context.runtime, unhandledRejections, perf: context.perf },
     // Writes to a pipe are synchronous in Node on Linux; the exit below waits for the flush anyway.
     write: (line) => process.stdout.write(line),
   });

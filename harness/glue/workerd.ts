@@ -26,7 +26,7 @@ export function main(file: string, connect: Connect, register: RegisterTests) {
           file,
           nonce: context.nonce,
           register,
-          context: { connect, fixtures: context.fixtures, runtime: context.runtime, unhandledRejections },
+          context: { connect, fixtures: context.fixtures, runtime: context.runtime, unhandledRejections, perf: context.perf },
           write: (line) => console.log(line.endsWith('\n') ? line.slice(0, -1) : line),
         });
       } finally {

@@ -3,6 +3,7 @@
 //   export default function (ctx: TestContext) { ... } // registers the subtests with testharness.js
 // so `sockets-conformance list` and the reporters know every subtest without running anything.
 
+import type { FigureDetails, PerfPlan } from '../../records/channel.ts';
 import type { FixtureAddresses } from '../../records/fixtures.ts';
 import type { Level, Tier } from '../../records/result.ts';
 import type { Connect } from './sockets-api.ts';
@@ -17,6 +18,10 @@ export interface TestContext {
    * harness, which also keeps them from crashing the runtime): the draft marks `opened` and `closed`
    * as handled, so a conforming connect() never adds to this list on its own. */
   unhandledRejections: readonly unknown[];
+  /** Performance tier only (tests/perf/*.perf.ts): how much to measure, as `sockets-conformance perf` planned it. */
+  perf?: PerfPlan;
+  /** Performance tier only: reports one measured figure to the runner (informational, never judged). */
+  reportFigure?: (metric: string, unit: string, value: number, details: FigureDetails) => void;
 }
 
 export interface SubtestMeta {

@@ -7,5 +7,6 @@ import { registerRuntimes } from './runtimes.ts';
 import { registerMerge } from './merge.ts';
 import { registerReport } from './report.ts';
 import { registerConformance } from './conformance.ts';
+import { registerPerf } from './perf.ts';
 
-export const commands: ((program: Command) => void)[] = [registerRun, registerList, registerServeFixtures, registerRuntimes, registerMerge, registerReport, registerConformance];
+export const commands: ((program: Command) => void)[] = [registerRun, registerList, registerServeFixtures, registerRuntimes, registerMerge, registerReport, registerConformance, registerPerf];

@@ -119,7 +119,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
           if (options.signal?.aborted) file.message = `interrupted by ${String(options.signal.reason)}: ${file.message ?? ''}`.trim();
           files.push(file);
           results.push(...subtests);
-          for (const m of outcome.messages) if (m.type === 'figure') perf.push(toPerfRecord(plan.record.id, m));
+          for (const m of outcome.messages) if (m.type === 'figure' && Number.isFinite(m.value)) perf.push(toPerfRecord(plan.record.id, m));
           options.onFile?.(file, subtests);
         });
       }

@@ -2,7 +2,8 @@
 // (echo-server/README.md): `READY <id>`, plain lines echoed, `STARTTLS` answered by `GO`, then TLS.
 import type { FixtureAddresses } from '../../records/fixtures.ts';
 import { closeAtEnd, readGreeting } from './fixture.ts';
-import { ByteReader, writeText } from './io.ts';
+import { ByteReader, echoRoundTrip, writeText } from './io.ts';
+import { fulfilsWithin } from './windows.ts';
 import type { Connect, Socket, SocketOptions } from './sockets-api.ts';
 
 export interface PlainPhase {
@@ -29,10 +30,28 @@ export async function requestUpgrade(phase: PlainPhase): Promise<void> {
   if (line !== 'GO') throw new Error(`expected "GO" after STARTTLS, got ${JSON.stringify(line)}`);
 }
 
-/** The plain phase up to `GO`, then startTls(); both sockets are closed when the subtest ends. */
+/** Lets go of the original socket's reader and writer once the plain phase is over. workerd hands
+ * the new socket streams that stay locked while the original ones are held; the draft only says the
+ * old readers and writers stop working. Subtests about something else release them first, so that
+ * this difference shows in the subtests about the old reader and writer alone. */
+export function releaseLocks(phase: PlainPhase): void {
+  phase.reader.releaseLock();
+  phase.writer.releaseLock();
+}
+
+/** The plain phase up to `GO`, then startTls() with the original reader and writer released; both
+ * sockets are closed when the subtest ends. */
 export async function upgrade(t: TestharnessTest, connect: Connect, fixtures: FixtureAddresses, options: SocketOptions = {}): Promise<PlainPhase & { secure: Socket }> {
   const phase = await openPlainPhase(t, connect, fixtures, options);
   await requestUpgrade(phase);
+  releaseLocks(phase);
   const secure = closeAtEnd(t, phase.socket.startTls());
   return { ...phase, secure };
+}
+
+/** One echo round trip over a TLS socket, bounded: a handshake that never completes (seen with the
+ * polyfill in Deno) fails the one subtest instead of stalling the whole file. Takes the socket's
+ * reader and writer, so call it once per socket. */
+export function tlsRoundTrip(socket: Socket, text: string): Promise<string> {
+  return fulfilsWithin(echoRoundTrip(ByteReader.of(socket.readable), socket.writable.getWriter(), text), 'an echo round trip over TLS');
 }

@@ -67,13 +67,13 @@ export default function ({ connect, fixtures }: TestContext): void {
 
   promise_test(async (t) => {
     const socket = closeAtEnd(t, connect(fixtures.services['tls-stall'].ipv4, { secureTransport: 'on' }));
+    assert_thenable(socket.opened, 'opened of the TLS socket');
     // A plain socket to the same service opens once TCP is up; a TLS socket that wrongly settles
     // opened at TCP level does so at that moment. One more round trip through the control service
     // lets any reaction to the accepted connection run (tests/lib/windows.ts).
     const plain = closeAtEnd(t, connect(fixtures.services['tls-stall'].ipv4));
     await fulfilsWithin(plain.opened, 'opened of a plain socket to the same service');
     await quietWindow(connect, fixtures);
-    assert_thenable(socket.opened, 'opened');
     const state = await settledNow(socket.opened);
     assert_equals(state.state, 'pending', `opened is still pending while the server never answers the handshake (${describeSettlement(state)})`);
   }, 'opened of a TLS socket stays pending while the handshake does not complete');

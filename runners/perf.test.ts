@@ -9,7 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { RunResults } from '../records/result.ts';
 import { FIGURES, percentile, summarise } from '../tests/perf/figures.ts';
+import { startFixtures } from '../echo-server/index.ts';
 import { fromRoot } from './paths.ts';
+import { perfFiles } from './perf.ts';
+import { run } from './run.ts';
+import type { RuntimeAdapter } from './runtime.ts';
+import { node } from './runtimes/node.ts';
 
 const positiveFinite = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && x > 0;
 
@@ -67,4 +72,32 @@ test('a clock too coarse for single steps gives the mean instead of percentiles'
   assert.equal(coarse.mean, 0.3);
   assert.match(coarse.coarseClock ?? '', /steps of 1 ms/);
   assert.match(summarise([2, 3], Infinity).coarseClock ?? '', /only on I\/O/);
+});
+
+// Stands in for a runtime: sends a good figure, two it must not be trusted with, and a result.
+const FAKE_RUNTIME = `
+const context = JSON.parse(process.argv[1]);
+const send = (m) => process.stdout.write('@@sockets-conformance:' + context.nonce + ' ' + JSON.stringify(m) + '\\n');
+send({ type: 'start', file: 'perf/stream.perf.ts' });
+send({ type: 'figure', metric: 'm1', unit: 'MiB/s', value: 12.5, details: { better: 'higher', samples: 3, note: 'n', runtime: 'forged', extra: 1 } });
+send({ type: 'figure', metric: 'm2', unit: 'MiB/s', value: 'fast', details: { better: 'higher' } });
+send({ type: 'figure', metric: 'm3', unit: 'ms', value: 1, details: { better: 'sideways' } });
+send({ type: 'result', test: 'echo throughput', status: 'PASS', message: null, durationMs: 1 });
+send({ type: 'complete', status: 'OK', message: null });
+`;
+
+test('figures on the result channel become perf records, keeping only the fields a PerfRecord has', { timeout: 30_000 }, async () => {
+  const fake: RuntimeAdapter = { ...node, id: 'fake-figures', launch: ({ context }) => ({ argv: [process.execPath, '-e', FAKE_RUNTIME, JSON.stringify(context)] }) };
+  const fixtures = await startFixtures({ ipv6: false });
+  try {
+    const files = (await perfFiles()).filter((f) => f.file === 'perf/stream.perf.ts');
+    const results = await run({ files, runtimes: [fake], fixtures: fixtures.addresses });
+    assert.equal(results.files[0]!.status, 'OK', results.files[0]!.outputTail);
+    assert.deepEqual(results.perf, [
+      { runtime: 'fake-figures', metric: 'm1', unit: 'MiB/s', value: 12.5, better: 'higher', samples: 3, note: 'n' },
+      { runtime: 'fake-figures', metric: 'm3', unit: 'ms', value: 1 },
+    ]);
+  } finally {
+    await fixtures.stop();
+  }
 });

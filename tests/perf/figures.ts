@@ -115,7 +115,7 @@ export interface LatencySummary {
 export function summarise(samples: readonly number[], step = clockStepMs()): LatencySummary {
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
   if (step >= FINE_CLOCK_MS || samples.some((x) => x === 0)) {
-    const what = Number.isFinite(step) ? `moves in steps of ${step} ms` : 'stands still while code runs and moves only on I/O';
+    const what = !Number.isFinite(step) ? 'stands still while code runs and moves only on I/O' : Number.isInteger(step) ? 'moves in whole milliseconds' : `moves in steps of ${step} ms`;
     return { p50: null, p99: null, mean, coarseClock: `this runtime's clock ${what}, too coarse to time single steps: the mean over all of them instead of percentiles` };
   }
   return { p50: percentile(samples, 50), p99: percentile(samples, 99), mean };

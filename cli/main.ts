@@ -27,6 +27,12 @@ try {
 } catch (error) {
   process.exitCode = exitCodeFor(error);
 }
+// The command is done and its output written: leave now. A handle some library left open (a stray
+// socket, a transform service) must not keep a finished run waiting; serve-fixtures returns only
+// after its signal, so it is not cut short.
+await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+process.exit();
 
 function exitCodeFor(error: unknown): number {
   if (error instanceof CommanderError) {

@@ -93,5 +93,5 @@ const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').l
 for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
 console.log('');
 for (const line of buildRows) console.log(line);
-console.log(`whole matrix (${ids.join(', ')}; ${matrix.files.length} file runs, ${matrix.results.length} subtests, 2 jobs, fixture start included): wall ${matrixWall.toFixed(0)} ms, serial floor ${floorTotal.toFixed(0)} ms, wall / floor ${(matrixWall / floorTotal).toFixed(2)} (targets: <= 1.5, <= 20000 ms)`);
+console.log(`whole matrix (${ids.join(', ')}; ${matrix.files.length} file runs, ${matrix.results.length} subtests, default jobs, fixture start included): wall ${matrixWall.toFixed(0)} ms, serial floor ${floorTotal.toFixed(0)} ms, wall / floor ${(matrixWall / floorTotal).toFixed(2)} (targets: <= 1.5, <= 20000 ms)`);
 console.log(`peak RSS of runner + in-process fixture server: ${(peakRss.value / 1048576).toFixed(0)} MiB (target < 300 MiB)`);

@@ -7,7 +7,7 @@ import type { RunResults } from '../../records/result.ts';
 import { discoverTestFiles, filterFiles } from '../../runners/discover.ts';
 import { killAll } from '../../runners/launch.ts';
 import { combineRepeats } from '../../runners/repeat.ts';
-import { run, UsageError } from '../../runners/run.ts';
+import { DEFAULT_JOBS, run, UsageError } from '../../runners/run.ts';
 import { parseShard, selectShard } from '../../runners/shard.ts';
 import { requiredFailures } from '../../reporters/summary.ts';
 import { terminalMatrix } from '../../reporters/matrix.ts';
@@ -45,7 +45,7 @@ export function registerRun(program: Command): void {
     .option('--filter <text>', 'only test files whose path or anchors contain this text')
     .addOption(new Option('--timeout <ms>', 'per-file timeout in ms').argParser(positiveNumber('--timeout')))
     .addOption(new Option('--timeout-multiplier <n>', 'multiplies every file timeout (slow machines)').argParser(positiveNumber('--timeout-multiplier')))
-    .addOption(new Option('--jobs <n>', 'runtime processes at once').argParser(positiveNumber('--jobs', true)).default(2))
+    .addOption(new Option('--jobs <n>', 'runtime processes at once').argParser(positiveNumber('--jobs', true)).default(DEFAULT_JOBS))
     .addOption(new Option('--repeat <n>', 'run each selected file n times and report the subtests whose status changed').argParser(positiveNumber('--repeat', true)).default(1))
     .option('--shard <i/n>', 'run shard i of n (a stable subset of the files, for CI job matrices)')
     .option('--out <dir>', 'where results.json and every report are written', 'out')

@@ -8,5 +8,6 @@ import { registerMerge } from './merge.ts';
 import { registerReport } from './report.ts';
 import { registerConformance } from './conformance.ts';
 import { registerPerf } from './perf.ts';
+import { registerCoverage } from './coverage.ts';
 
-export const commands: ((program: Command) => void)[] = [registerRun, registerList, registerServeFixtures, registerRuntimes, registerMerge, registerReport, registerConformance, registerPerf];
+export const commands: ((program: Command) => void)[] = [registerRun, registerList, registerServeFixtures, registerRuntimes, registerMerge, registerReport, registerConformance, registerPerf, registerCoverage];

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { PerfRecord, RunResults } from '../../records/result.ts';
-import { killAll } from '../../runners/launch.ts';
 import { runPerf } from '../../runners/perf.ts';
-import { UsageError } from '../../runners/run.ts';
 import { FIGURES } from '../../tests/perf/figures.ts';
 import { writeReports } from '../write-reports.ts';
 import { colours } from '../colours.ts';
+import { interruptOnSignals } from '../interrupt.ts';
+import { positiveNumber } from '../numbers.ts';
 
 interface PerfFlags {
   runtime?: string;
@@ -23,28 +23,18 @@ export function registerPerf(program: Command): void {
     .option('--runtime <ids>', 'runtime(s) to measure, comma-separated (default: every runtime available here)')
     .option('--impl <path>', 'an ES module exporting connect(), measured instead of the runtime\'s own')
     .option('--quick', 'measure on less (8 MiB, 1,000 round trips, 200 connections, 20 handshakes): for CI')
-    .addOption(new Option('--timeout-multiplier <n>', 'multiplies every file timeout (slow machines)').argParser((value) => {
-      const n = Number(value);
-      if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout-multiplier takes a positive number, not "${value}"`);
-      return n;
-    }))
+    .addOption(new Option('--timeout-multiplier <n>', 'multiplies every file timeout (slow machines)').argParser(positiveNumber('--timeout-multiplier')))
     .option('--out <dir>', 'where results.json (with its perf records) and the reports are written', 'out/perf')
     .action(async (opts: PerfFlags, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
-      const abort = new AbortController();
-      const onSignal = (signal: NodeJS.Signals) => {
-        abort.abort(signal);
-        killAll();
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const interrupt = interruptOnSignals();
       try {
         const results = await runPerf({
           runtimes: opts.runtime?.split(',').map((s) => s.trim()).filter(Boolean),
           impl: opts.impl,
           quick: opts.quick,
           timeoutMultiplier: opts.timeoutMultiplier,
-          signal: abort.signal,
+          signal: interrupt.signal,
           onBaseline: (_baseline, error) => {
             if (error) process.stderr.write(c.yellow(`no baseline: ${error}\n`));
           },
@@ -54,10 +44,9 @@ export function registerPerf(program: Command): void {
         process.stdout.write(perfTable(results) + '\n');
         process.stdout.write(`informational figures, never pass / fail; results in ${written}\n`);
         // Measurements are not judged: only an interrupted run or a usage error changes the exit code.
-        process.exitCode = abort.signal.aborted ? 130 : 0;
+        process.exitCode = interrupt.signal.aborted ? 130 : 0;
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        interrupt.dispose();
       }
     });
 }

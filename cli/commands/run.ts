@@ -5,7 +5,6 @@ import { Option } from 'commander';
 import { startFixtures } from '../../echo-server/index.ts';
 import type { RunResults } from '../../records/result.ts';
 import { discoverTestFiles, filterFiles } from '../../runners/discover.ts';
-import { killAll } from '../../runners/launch.ts';
 import { combineRepeats } from '../../runners/repeat.ts';
 import { DEFAULT_JOBS, run, UsageError } from '../../runners/run.ts';
 import { parseShard, selectShard } from '../../runners/shard.ts';
@@ -15,12 +14,9 @@ import { SPEC_ANCHORS } from '../../tests/requirements.ts';
 import { DEFAULT_EXPECTATIONS_DIR, hasUnexpected, judge, loadForRun } from '../judge.ts';
 import { writeReports } from '../write-reports.ts';
 import { colours } from '../colours.ts';
+import { interruptOnSignals } from '../interrupt.ts';
+import { positiveNumber } from '../numbers.ts';
 
-const positiveNumber = (flag: string, integer = false) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`${flag} takes a positive ${integer ? 'whole ' : ''}number, not "${value}"`);
-  return n;
-};
 
 interface RunFlags {
   runtime?: string;
@@ -60,18 +56,12 @@ export function registerRun(program: Command): void {
       await checkWritable(opts.out);
       const expectations = await loadForRun(opts.expectations, { creating: opts.updateExpectations });
 
-      const abort = new AbortController();
-      const onSignal = (signal: NodeJS.Signals) => {
-        abort.abort(signal);
-        killAll();
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const interrupt = interruptOnSignals();
       // One fixture server for every repetition and runtime.
       const fixtures = await startFixtures();
       try {
         const runs: RunResults[] = [];
-        for (let i = 0; i < opts.repeat && !abort.signal.aborted; i++) {
+        for (let i = 0; i < opts.repeat && !interrupt.signal.aborted; i++) {
           runs.push(await run({
             files,
             runtimes: opts.runtime?.split(',').map((s) => s.trim()).filter(Boolean),
@@ -80,13 +70,13 @@ export function registerRun(program: Command): void {
             timeoutMultiplier: opts.timeoutMultiplier,
             jobs: opts.jobs,
             fixtures: fixtures.addresses,
-            signal: abort.signal,
+            signal: interrupt.signal,
             onFile: (file) => process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`)),
           }));
         }
         const combined = opts.repeat > 1 ? combineRepeats(runs) : runs[0]!;
         combined.shard = shard;
-        const judged = await judge(combined, expectations, { knownFiles: (await discoverTestFiles()).map((f) => f.file), update: opts.updateExpectations && !abort.signal.aborted && opts.expectations, colours: c });
+        const judged = await judge(combined, expectations, { knownFiles: (await discoverTestFiles()).map((f) => f.file), update: opts.updateExpectations && !interrupt.signal.aborted && opts.expectations, colours: c });
         const results = judged.results;
         const [written] = await writeReports(results, opts.out);
         process.stdout.write(terminalMatrix(results, { anchorOrder: SPEC_ANCHORS, colours: c }) + '\n');
@@ -98,11 +88,10 @@ export function registerRun(program: Command): void {
         process.stdout.write(`${results.results.length} subtests, ${failing.length} required not passing; results in ${written}\n`);
         process.stdout.write(judged.lines.join('\n') + '\n');
         if (results.interrupted) process.stdout.write(c.red(`interrupted by ${results.interrupted.signal}: ${results.interrupted.filesNotRun.length} file(s) not run or cut short\n`));
-        process.exitCode = abort.signal.aborted ? 130 : judged.written.length === 0 && (hasUnexpected(judged.comparison) || judged.flaky.length > 0) ? 1 : 0;
+        process.exitCode = interrupt.signal.aborted ? 130 : judged.written.length === 0 && (hasUnexpected(judged.comparison) || judged.flaky.length > 0) ? 1 : 0;
       } finally {
         await fixtures.stop();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        interrupt.dispose();
       }
     });
 }

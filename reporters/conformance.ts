@@ -4,7 +4,7 @@
 
 import type { ResultRecord, RunResults } from '../records/result.ts';
 import { anchorUrl, buildMatrix, mdCell, orderKeys } from './format.ts';
-import { markdownMatrix, runtimesTable } from './markdown.ts';
+import { markdownMatrix, perfMarkdown, runtimesTable } from './markdown.ts';
 
 export interface Disagreement {
   file: string;
@@ -124,6 +124,8 @@ export function conformanceMarkdown(results: RunResults, options: ConformanceOpt
       out.push('');
     }
   }
+  const perf = perfMarkdown(results);
+  if (perf.length > 0) out.push('## Performance (informational)', '', ...perf);
   return out.join('\n');
 }
 

@@ -1,7 +1,7 @@
 // What several reporters share: grouping records into matrix cells, the suite index that coverage
 // reads, the draft's address, and small text helpers. Pure functions only.
 
-import type { Level, ResultRecord, RunResults, SubtestStatus } from '../records/result.ts';
+import type { Level, PerfRecord, ResultRecord, RunResults, SubtestStatus } from '../records/result.ts';
 
 /** Where the rendered draft lives; anchors are appended as they are (`#opened-attribute`). */
 export const SPEC_URL = 'https://sockets-api.proposal.wintertc.org/';
@@ -109,3 +109,41 @@ export const mdCell = (text: string) =>
     .replace(/>/g, '&gt;')
     .replace(/\r?\n/g, ' ')
     .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '\uFFFD');
+
+/** The performance tier's figures grouped by metric (in the order the run reported them), each with
+ * its records in runtime-column order. Informational: nothing here is a verdict. */
+export interface PerfFigure {
+  metric: string;
+  unit: string;
+  better?: PerfRecord['better'];
+  records: PerfRecord[];
+}
+
+export function perfFigures(results: RunResults): PerfFigure[] {
+  const order = results.runtimes.map((r) => r.id);
+  const rank = (id: string) => (order.includes(id) ? order.indexOf(id) : order.length);
+  const byMetric = new Map<string, PerfFigure>();
+  for (const p of results.perf ?? []) {
+    const figure = byMetric.get(p.metric) ?? { metric: p.metric, unit: p.unit, better: p.better, records: [] };
+    byMetric.set(p.metric, figure);
+    figure.records.push(p);
+  }
+  for (const f of byMetric.values()) f.records.sort((a, b) => rank(a.runtime) - rank(b.runtime) || a.runtime.localeCompare(b.runtime));
+  return [...byMetric.values()];
+}
+
+/** Perf-tier subtests that did not pass: the figures a runtime could not produce, with the reason. */
+export const perfNotMeasured = (results: RunResults) => results.results.filter((r) => r.tier === 'perf' && r.status !== 'PASS');
+
+/** Three significant figures or so: enough to compare, without pretending to precision loopback
+ * timings do not have. */
+export const figureNumber = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+export const ratioText = (p: PerfRecord) => (p.ratio === undefined ? '-' : `${p.ratio.toFixed(2)}x`);
+
+export const betterText = (better: PerfRecord['better']) => (better === 'higher' ? 'higher is better' : better === 'lower' ? 'lower is better' : '');
+
+/** One sentence, shared by every report that shows figures, so none of them can read as a verdict. */
+export const PERF_PREAMBLE =
+  'Informational, never pass / fail: each figure is measured through the runtime\'s connect(), beside the same figure for bare node:net / node:tls measured in the same run against the same fixture server. ' +
+  'The ratio is runtime / baseline: above 1 beats bare Node.js for rates (MiB/s, conn/s), below 1 beats it for times (µs, ms). Figures come from one machine at one moment: compare ratios, not absolute numbers.';

@@ -121,6 +121,24 @@ describe('HTML report in Chromium', { skip, timeout: 60_000 }, () => {
     assert.match((await rows.nth(1).locator('pre').textContent())!, /Error: boom\n\s+at <anonymous> & more/);
   });
 
+  it('the performance section shows the figures of the records, said to be informational', async () => {
+    const perf = results.perf ?? [];
+    assert.ok(perf.length > 0, 'the records file has figures');
+    assert.equal(await page.locator('#perf tr.figure').count(), perf.length);
+    assert.match((await page.locator('#perf-preamble').textContent())!, /never pass \/ fail/);
+    for (const p of perf) {
+      const row = page.locator(`#perf tr.figure[data-runtime="${p.runtime}"][data-metric="${p.metric.replace(/"/g, '\\"')}"]`);
+      const value = (await row.locator('td.value').textContent())!;
+      assert.ok(value.endsWith(` ${p.unit}`), value);
+      assert.ok(Math.abs(parseFloat(value) - p.value) / p.value < 0.01, `${p.runtime} ${p.metric}: ${value} shows ${p.value}`);
+      const baseline = (await row.locator('td.baseline').textContent())!;
+      if (p.baseline === undefined) assert.equal(baseline, '-');
+      else assert.ok(Math.abs(parseFloat(baseline) - p.baseline) / p.baseline < 0.01, `${baseline} shows ${p.baseline}`);
+      assert.equal(await row.locator('td.ratio').textContent(), p.ratio === undefined ? '-' : `${p.ratio.toFixed(2)}x`);
+      assert.equal(await row.locator('td.note').textContent(), p.note ?? '', 'notes stay text, markup included');
+    }
+  });
+
   it('coverage lists the entry without a test first', async () => {
     assert.match((await page.locator('#coverage tr').nth(1).textContent())!, /info\.alpn-agreed.*no test/);
   });

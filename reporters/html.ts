@@ -6,7 +6,7 @@
 
 import type { RunResults } from '../records/result.ts';
 import { buildCoverage } from './coverage.ts';
-import { SPEC_URL, type SuiteIndex } from './format.ts';
+import { betterText, figureNumber, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, SPEC_URL, type SuiteIndex } from './format.ts';
 
 export interface HtmlOptions {
   anchorOrder?: readonly string[];
@@ -155,6 +155,30 @@ const SCRIPT = String.raw`
 })();
 `;
 
+/** The performance tier, rendered on the host: a plain table, no filters, nothing judged. */
+function perfHtml(results: RunResults): string {
+  const figures = perfFigures(results);
+  const missing = perfNotMeasured(results);
+  if (figures.length === 0 && missing.length === 0) return '';
+  const rows = figures.flatMap((f) =>
+    f.records.map((p, i) => {
+      const label = i === 0 ? `<th rowspan="${f.records.length}">${escapeHtml(f.metric)}<br><span class="muted">${escapeHtml([f.unit, betterText(f.better)].filter(Boolean).join(', '))}</span></th>` : '';
+      return `<tr class="figure" data-metric="${escapeHtml(p.metric)}" data-runtime="${escapeHtml(p.runtime)}">${label}<td>${escapeHtml(p.runtime)}</td><td class="cell value">${escapeHtml(`${figureNumber(p.value)} ${p.unit}`)}</td><td class="cell baseline">${
+        p.baseline === undefined ? '-' : escapeHtml(`${figureNumber(p.baseline)} ${p.unit}`)
+      }</td><td class="cell ratio">${ratioText(p)}</td><td class="note">${escapeHtml(p.note ?? '')}</td></tr>`;
+    }),
+  );
+  const table = figures.length === 0 ? '' : `<table id="perf"><tr><th>figure</th><th>runtime</th><th>value</th><th>node:net / node:tls</th><th>ratio</th><th>note</th></tr>
+${rows.join('\n')}</table>`;
+  const notMeasured = missing.length === 0 ? '' : `<p>Not measured:</p><ul id="perf-missing">${missing
+    .map((r) => `<li>${escapeHtml(`${r.runtime}: ${r.test}: ${r.status}${r.message ? ` (${r.message.split('\n')[0]})` : ''}`)}</li>`)
+    .join('')}</ul>`;
+  return `<h2>Performance (informational)</h2>
+<p id="perf-preamble">${escapeHtml(PERF_PREAMBLE)}</p>
+${table}
+${notMeasured}`;
+}
+
 export function htmlReport(results: RunResults, options: HtmlOptions = {}): string {
   const coverage = options.index ? buildCoverage(options.index, results) : null;
   const runtimeRows = results.runtimes.map((r) => {
@@ -199,6 +223,7 @@ ${runtimeRows.join('\n')}</table>
 <h2>Subtests</h2>
 <table id="subtests"></table>
 ${filesHtml}
+${perfHtml(results)}
 ${coverageHtml}
 <script type="application/json" id="data">${scriptJson({ results, anchorOrder: options.anchorOrder ?? [], specUrl: SPEC_URL })}</script>
 <script>${SCRIPT}</script>

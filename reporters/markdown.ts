@@ -1,7 +1,7 @@
 // Markdown: the matrix and the non-passing subtests, for pull-request comments and job summaries.
 
 import type { RunResults } from '../records/result.ts';
-import { anchorUrl, buildMatrix, cellGrade, cellText, firstLine, mdCell, notPassing, type Cell, type Matrix, type RowKind } from './format.ts';
+import { anchorUrl, betterText, buildMatrix, cellGrade, cellText, figureNumber, firstLine, mdCell, notPassing, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, type Cell, type Matrix, type RowKind } from './format.ts';
 
 const MARK = { good: '✅', partial: '⚠️', bad: '❌', none: '' } as const;
 const mdCellOf = (c: Cell | undefined) => `${MARK[cellGrade(c)]} ${cellText(c)}`.trim();
@@ -26,6 +26,32 @@ export function runtimesTable(results: RunResults): string {
   }
   for (const u of results.unavailable ?? []) lines.push(`| ${mdCell(u.name)} | not run | | ${mdCell(u.reason)} |`);
   return lines.join('\n');
+}
+
+/** The performance tier's figures as lines of Markdown (preamble, table, what was not measured), or
+ * none when the run has no figures. */
+export function perfMarkdown(results: RunResults): string[] {
+  const figures = perfFigures(results);
+  const missing = perfNotMeasured(results);
+  if (figures.length === 0 && missing.length === 0) return [];
+  const out = [PERF_PREAMBLE, ''];
+  if (figures.length > 0) {
+    out.push('| figure | runtime | value | node:net / node:tls | ratio | note |', '| --- | --- | ---: | ---: | ---: | --- |');
+    for (const f of figures) {
+      const label = `${f.metric} (${[f.unit, betterText(f.better)].filter(Boolean).join(', ')})`;
+      for (const p of f.records) {
+        const baseline = p.baseline === undefined ? '-' : `${figureNumber(p.baseline)} ${p.unit}`;
+        out.push(`| ${mdCell(label)} | ${mdCell(p.runtime)} | ${figureNumber(p.value)} ${mdCell(p.unit)} | ${mdCell(baseline)} | ${ratioText(p)} | ${mdCell(p.note ?? '')} |`);
+      }
+    }
+    out.push('');
+  }
+  if (missing.length > 0) {
+    out.push('Not measured:', '');
+    for (const r of missing) out.push(`- ${mdCell(r.runtime)}: ${mdCell(r.test)}: ${r.status}${r.message ? ` (${mdCell(firstLine(r.message, 300))})` : ''}`);
+    out.push('');
+  }
+  return out;
 }
 
 export interface MarkdownOptions {
@@ -62,5 +88,7 @@ export function markdownReport(results: RunResults, options: MarkdownOptions = {
     out.push('', '### Files that did not finish normally', '', '| runtime | file | status | message |', '| --- | --- | --- | --- |');
     for (const f of badFiles) out.push(`| ${mdCell(f.runtime)} | \`${mdCell(f.file)}\` | ${f.status} | ${mdCell(firstLine(f.message, 300))} |`);
   }
+  const perf = perfMarkdown(results);
+  if (perf.length > 0) out.push('', '## Performance (informational)', '', ...perf.slice(0, -1));
   return out.join('\n') + '\n';
 }

@@ -9,9 +9,9 @@ import { checkResults } from '../records/io.ts';
 import { badgeEndpointJson, badges, badgeSvg } from './badges.ts';
 import { conformanceMarkdown, disagreements } from './conformance.ts';
 import { buildCoverage, coverageMarkdown, coverageText } from './coverage.ts';
-import { buildMatrix, type SuiteIndex } from './format.ts';
+import { buildMatrix, perfFigures, type SuiteIndex } from './format.ts';
 import { junitXml, xmlEscape } from './junit.ts';
-import { markdownReport } from './markdown.ts';
+import { markdownReport, perfMarkdown } from './markdown.ts';
 import { terminalMatrix } from './matrix.ts';
 import { wptReport } from './wptreport.ts';
 import type { Colours } from './summary.ts';
@@ -141,7 +141,41 @@ describe('Markdown, coverage, CONFORMANCE.md', () => {
     assert.match(text, /\| bun \| not run \|/);
     assert.match(text, /## Real clients over connect\(\) \(interop tier\)[^]*\| pg runs a query over connect\(\) \| optional \| PASS \| FAIL: the query never returned \|/);
     assert.doesNotMatch(text.split('## Real clients')[0]!.split('## Per section')[1]!, /pg runs a query/, 'interop subtests stay out of the section tables');
+    assert.match(text.split('## Real clients')[1]!, /\n## Performance \(informational\)\n\nInformational, never pass \/ fail[^]*\| echo throughput, one connection \(MiB\/s, higher is better\) \| node \| 308 MiB\/s \| 306 MiB\/s \| 1\.01x \|/, 'the perf section follows the interop section');
     await golden('CONFORMANCE.md', text);
+  });
+});
+
+describe('performance figures (informational)', () => {
+  it('grouped by metric in the order reported, runtimes in column order', () => {
+    const figures = perfFigures(results);
+    assert.deepEqual(figures.map((f) => f.metric), ['echo throughput, one connection', '1-byte round trip, p50', '1-byte round trip, mean', 'connection set-up (connect, 1-byte echo, close)']);
+    assert.deepEqual(figures[3]!.records.map((p) => p.runtime), ['node', 'workerd']);
+  });
+
+  it('each figure with its unit, baseline, ratio and note; a figure without a baseline shows none', () => {
+    const text = perfMarkdown(results).join('\n');
+    assert.match(text, /never pass \/ fail/);
+    assert.match(text, /\| echo throughput, one connection \(MiB\/s, higher is better\) \| workerd \| 125 MiB\/s \| 306 MiB\/s \| 0\.41x \| 8 MiB written/);
+    assert.match(text, /\| 1-byte round trip, p50 \(µs, lower is better\) \| node \| 120 µs \| 145 µs \| 0\.83x \|  \|/);
+    assert.match(text, /\| workerd \| 1869 conn\/s \| - \| - \| no baseline in this run \|/);
+    assert.match(text, /moves in whole milliseconds \\\| the mean/, 'a pipe in a note does not split the cell');
+    assert.match(text, /no &lt;opened&gt; here &amp; so/);
+  });
+
+  it('perf-tier subtests that did not pass are listed as not measured, with the reason; none without figures', () => {
+    const perfRun = {
+      ...results,
+      results: [
+        { runtime: 'deno', file: 'perf/tls.perf.ts', test: 'startTls() upgrade', anchors: [], level: 'informational' as const, status: 'FAIL' as const, message: 'did not complete within 3000 ms\nstack', durationMs: 3000, tier: 'perf' as const },
+        { runtime: 'deno', file: 'perf/tls.perf.ts', test: 'TLS connect', anchors: [], level: 'informational' as const, status: 'PASS' as const, message: null, durationMs: 100, tier: 'perf' as const },
+      ],
+    };
+    const text = perfMarkdown(perfRun).join('\n');
+    assert.match(text, /Not measured:\n\n- deno: startTls\(\) upgrade: FAIL \(did not complete within 3000 ms\)\n/);
+    assert.doesNotMatch(text, /TLS connect/);
+    assert.deepEqual(perfMarkdown({ ...results, perf: undefined }), []);
+    assert.doesNotMatch(markdownReport({ ...results, perf: undefined }), /Performance/);
   });
 });
 

@@ -1,46 +1,73 @@
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { RunResults } from '../../records/result.ts';
 import { conformanceMarkdown } from '../../reporters/conformance.ts';
 import { terminalMatrix } from '../../reporters/matrix.ts';
 import { discoverTestFiles } from '../../runners/discover.ts';
-import { killAll } from '../../runners/launch.ts';
 import { fromRoot } from '../../runners/paths.ts';
+import { runPerf } from '../../runners/perf.ts';
 import { run } from '../../runners/run.ts';
 import { SPEC_ANCHORS } from '../../tests/requirements.ts';
 import { colours } from '../colours.ts';
+import { interruptOnSignals } from '../interrupt.ts';
 import { writeReports } from '../write-reports.ts';
+import { perfTable } from './perf.ts';
 
 export function registerConformance(program: Command): void {
   program
     .command('conformance')
-    .description('run the whole suite in every runtime available here and regenerate CONFORMANCE.md (npm run conformance:update)')
+    .description('run the whole suite and the performance tier (--quick) in every runtime available here and regenerate CONFORMANCE.md (npm run conformance:update)')
     .option('--file <path>', 'where CONFORMANCE.md is written', fromRoot('CONFORMANCE.md'))
     .option('--out <dir>', 'where the run\'s results.json and other reports are written', 'out/conformance')
     .action(async (opts: { file: string; out: string }, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
-      const abort = new AbortController();
-      const onSignal = (signal: NodeJS.Signals) => (abort.abort(signal), killAll());
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const interrupt = interruptOnSignals();
+      const progress = (file: { runtime: string; file: string; status: string; durationMs: number }) =>
+        process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`));
       try {
-        const results = await run({
-          files: await discoverTestFiles(),
-          signal: abort.signal,
-          onFile: (file) => process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`)),
-        });
-        await writeReports(results, opts.out);
+        const results = await run({ files: await discoverTestFiles(), signal: interrupt.signal, onFile: progress });
         // An interrupted run describes part of the suite only: it must not replace the published file.
         if (results.interrupted) {
+          await writeReports(results, opts.out);
           process.stderr.write(c.red(`interrupted: ${opts.file} left as it was; partial results in ${opts.out}\n`));
           process.exitCode = 130;
           return;
         }
-        await writeFile(opts.file, conformanceMarkdown(results, { anchorOrder: SPEC_ANCHORS }));
-        process.stdout.write(terminalMatrix(results, { anchorOrder: SPEC_ANCHORS, colours: c }) + '\n');
-        process.stdout.write(`wrote ${opts.file} (${results.runtimes.map((r) => r.id).join(', ')}); reports in ${opts.out}\n`);
+        // After the spec run, never beside it: figures measured while other runtime processes run
+        // would say more about the machine than about the runtime. --quick keeps the whole command
+        // near a minute on two cores; the same runtimes as the spec run, so the columns match.
+        let perf: RunResults;
+        try {
+          perf = await runPerf({
+            runtimes: results.runtimes.map((r) => r.name),
+            quick: true,
+            signal: interrupt.signal,
+            onBaseline: (_baseline, error) => {
+              if (error) process.stderr.write(c.yellow(`perf: no node:net / node:tls baseline: ${error}\n`));
+            },
+            onFile: progress,
+          });
+        } catch (error) {
+          await writeReports(results, opts.out);
+          throw error;
+        }
+        // The perf run's own records (why a figure is missing, per runtime) stay beside the reports;
+        // only its figures join the conformance results, so the matrix counts spec subtests alone.
+        await writeReports(perf, path.join(opts.out, 'perf'), { formats: ['json'] });
+        const merged: RunResults = { ...results, finishedAt: perf.finishedAt, perf: perf.perf ?? [] };
+        await writeReports(merged, opts.out);
+        if (perf.interrupted) {
+          process.stderr.write(c.red(`interrupted during the performance tier: ${opts.file} left as it was; results in ${opts.out}\n`));
+          process.exitCode = 130;
+          return;
+        }
+        await writeFile(opts.file, conformanceMarkdown(merged, { anchorOrder: SPEC_ANCHORS }));
+        process.stdout.write(terminalMatrix(merged, { anchorOrder: SPEC_ANCHORS, colours: c }) + '\n\n');
+        process.stdout.write(perfTable(perf) + '\n');
+        process.stdout.write(`wrote ${opts.file} (${merged.runtimes.map((r) => r.id).join(', ')}); reports in ${opts.out}\n`);
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        interrupt.dispose();
       }
     });
 }

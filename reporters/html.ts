@@ -23,7 +23,7 @@ body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #1b1b1b; }
 h1 { font-size: 1.4em; } h2 { font-size: 1.15em; margin-top: 1.6em; }
 table { border-collapse: collapse; margin: .5em 0; }
 th, td { border: 1px solid #ccc; padding: .25em .6em; text-align: left; vertical-align: top; }
-td.cell { text-align: right; font-variant-numeric: tabular-nums; }
+td.cell { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .good { background: #d8f5d0; } .partial { background: #fff1c2; } .bad { background: #fbd3d0; } .none { color: #888; }
 .PASS { color: #176c0c; } .FAIL, .CRASH, .TIMEOUT { color: #a4130b; font-weight: 600; } .NOTRUN, .PRECONDITION_FAILED, .SKIP { color: #8a6100; }
 #filters label { margin-right: 1em; }

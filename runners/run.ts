@@ -37,6 +37,8 @@ export interface RunOptions {
   /** Runtime ids (or adapters, for tests of the runner itself); undefined means every runtime
    * available here. */
   runtimes?: (string | RuntimeAdapter)[];
+  /** The runtimes "every available runtime" means (default: the registry); for the runner's own tests. */
+  availableRuntimes?: readonly RuntimeAdapter[];
   /** Path of a module exporting `connect`, used instead of each runtime's default. */
   impl?: string;
   timeoutMs?: number;
@@ -61,7 +63,7 @@ interface RuntimePlan {
 
 export async function run(options: RunOptions): Promise<RunResults> {
   const startedAt = new Date().toISOString();
-  const { plans, unavailable } = await planRuntimes(options.runtimes, options.impl);
+  const { plans, unavailable } = await planRuntimes(options.runtimes, options.impl, options.availableRuntimes ?? runtimes);
   const connectOverride = options.impl ? await resolveImpl(options.impl) : undefined;
 
   let fixtures: Fixtures | undefined;
@@ -157,11 +159,11 @@ export async function run(options: RunOptions): Promise<RunResults> {
   };
 }
 
-async function planRuntimes(requested: (string | RuntimeAdapter)[] | undefined, impl: string | undefined) {
+async function planRuntimes(requested: (string | RuntimeAdapter)[] | undefined, impl: string | undefined, available: readonly RuntimeAdapter[]) {
   const explicit = requested !== undefined;
   const adapters = explicit
     ? requested.map((id) => (typeof id !== 'string' ? id : findRuntime(id) ?? fail(`unknown runtime "${id}"; known runtimes: ${runtimes.map((r) => r.id).join(', ')}`)))
-    : [...runtimes];
+    : [...available];
   const plans: RuntimePlan[] = [];
   const unavailable: { name: string; reason: string }[] = [];
   for (const adapter of adapters) {

@@ -7,6 +7,8 @@ import { discoverTestFiles, type TestFile } from './discover.ts';
 import { classifyFile } from './launch.ts';
 import { fromRoot } from './paths.ts';
 import { run } from './run.ts';
+import { RuntimeUnavailable, type RuntimeAdapter } from './runtime.ts';
+import { node } from './runtimes/node.ts';
 
 let fixtures: Fixtures;
 let testdata: TestFile[];
@@ -65,6 +67,24 @@ describe('--impl', () => {
       run({ files: pick('opened'), runtimes: ['node'], fixtures: fixtures.addresses, impl: fromRoot('runners/testdata/impl-no-connect.ts') }),
       (error: Error) => error.name === 'UsageError' && /impl-no-connect/.test(error.message) && /connect/.test(error.message),
     );
+  });
+
+  it('a runtime whose binary is missing: a usage error naming its package when asked for, a missing column otherwise', async () => {
+    const missing: RuntimeAdapter = {
+      ...node,
+      id: 'ghost',
+      npmPackage: 'ghost-runtime',
+      locate: async () => {
+        throw new RuntimeUnavailable('ghost is not installed: npm ci installs it from the "ghost-runtime" npm package');
+      },
+    };
+    await assert.rejects(
+      run({ files: pick('opened'), runtimes: [missing], fixtures: fixtures.addresses }),
+      (error: Error) => error.name === 'UsageError' && /"ghost-runtime" npm package/.test(error.message),
+    );
+    const results = await run({ files: pick('opened'), runtimes: undefined, fixtures: fixtures.addresses, availableRuntimes: [node, missing] });
+    assert.deepEqual(results.runtimes.map((r) => r.id), ['node']);
+    assert.deepEqual(results.unavailable, [{ name: 'ghost', reason: 'ghost is not installed: npm ci installs it from the "ghost-runtime" npm package' }]);
   });
 
   it('an unknown runtime is a usage error listing the known ones', async () => {

@@ -13,7 +13,7 @@ import { startFixtures } from '../echo-server/index.ts';
 import type { ResultRecord, RunResults } from '../records/result.ts';
 import { discoverTestFiles } from './discover.ts';
 import { fromRoot } from './paths.ts';
-import { DEFAULT_JOBS, run } from './run.ts';
+import { run } from './run.ts';
 
 /** Where the reference and the broken implementations run: node, the runtime they were written
  * and checked on. (Bun starts faster, but there the "must not happen" window of the allowHalfOpen
@@ -60,7 +60,7 @@ export async function checkSensitivity(options: { jobs?: number; runtime?: strin
   let fixtures: Fixtures | undefined;
   try {
     fixtures = await startFixtures();
-    const common = { files, runtimes: [options.runtime ?? SENSITIVITY_RUNTIME], fixtures: fixtures.addresses, jobs: options.jobs ?? DEFAULT_JOBS };
+    const common = { files, runtimes: [options.runtime ?? SENSITIVITY_RUNTIME], fixtures: fixtures.addresses, jobs: options.jobs ?? 2 };
     options.onImpl?.('reference');
     const reference = await run({ ...common, impl: fromRoot('fixtures/reference/index.ts') });
     const passedOnReference = new Set(reference.results.filter((r) => r.status === 'PASS').map(key));
@@ -71,17 +71,13 @@ export async function checkSensitivity(options: { jobs?: number; runtime?: strin
     for (const r of reference.results.filter((r) => judged(r) && r.status !== 'PASS')) {
       problems.push(`does not pass on the reference (${r.level}): ${key(r)}: ${r.status} ${r.message ?? ''}`.trim());
     }
-    // Two implementations at a time: a broken one often makes files wait out their bounded windows
-    // or their watchdog, time in which the other run's processes can use the CPU.
+    // One implementation at a time, two processes: a "must not happen" window is one round trip,
+    // and heavier CPU contention can let a broken implementation's late reaction slip past it.
     const runs = new Map<string, RunResults>();
-    let next = 0;
-    await Promise.all([0, 1].map(async () => {
-      while (next < broken.length) {
-        const impl = broken[next++]!;
-        options.onImpl?.(impl.name);
-        runs.set(impl.name, await run({ ...common, impl: impl.path }));
-      }
-    }));
+    for (const impl of broken) {
+      options.onImpl?.(impl.name);
+      runs.set(impl.name, await run({ ...common, impl: impl.path }));
+    }
     for (const impl of broken) {
       const caught = runs.get(impl.name)!.results.filter((r) => judged(r) && passedOnReference.has(key(r)) && r.status !== 'PASS');
       catches.set(impl.name, caught.map(key));

@@ -59,3 +59,11 @@ export const MESSAGE_TYPES: readonly HarnessMessage['type'][] = ['start', 'resul
 export function frame(nonce: string, message: HarnessMessage): string {
   return `${CHANNEL_PREFIX}${nonce} ${JSON.stringify(message)}\n`;
 }
+
+/** What the runner writes, one JSON line each, to a warm runtime process (harness/glue/warm-host.ts)
+ * to have it run one more file; the file's results come back framed with `context.nonce`. */
+export interface WarmRequest {
+  /** Absolute path of the bundled test file. */
+  bundle: string;
+  context: HarnessContext;
+}

@@ -30,7 +30,8 @@ export function mergeResults(inputs: { source: string; results: RunResults }[]):
       if (known && known.version !== runtime.version) {
         throw new RecordsError(`${source}: runtime ${runtime.id} is version ${runtime.version} here but ${known.version} elsewhere`);
       }
-      if (!known) runtimes.set(runtime.id, runtime);
+      if (!known) runtimes.set(runtime.id, { ...runtime });
+      else if (known.processes && runtime.processes) known.processes = { ...known.processes, launched: known.processes.launched + runtime.processes.launched };
       if (results.shard) {
         const entry = shards.get(runtime.id) ?? { total: results.shard.total, seen: new Set<number>() };
         if (entry.total !== results.shard.total) throw new RecordsError(`${source}: shard count ${results.shard.total} differs from ${entry.total} for ${runtime.id}`);

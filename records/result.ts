@@ -36,6 +36,9 @@ export interface RuntimeRecord {
   source?: string;
   /** Extra facts worth showing beside the version (npm package version, flags, ...). */
   details?: Record<string, string>;
+  /** How the files were run: a new process per file, or warm processes that ran files one after
+   * another (`--process-model`), and how many runtime processes the run started. */
+  processes?: { model: 'per-file' | 'warm'; launched: number };
 }
 
 /** One subtest's outcome in one runtime. */

@@ -4,11 +4,10 @@
 
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { BuildTarget } from './runtime.ts';
-import { fromRoot, projectRoot } from './paths.ts';
+import { cacheRoot, fromRoot, projectRoot } from './paths.ts';
 
 export interface BuildRequest {
   target: BuildTarget;
@@ -21,6 +20,10 @@ export interface BuildRequest {
 export interface BuildOutput {
   /** Bundle path per test file key. */
   bundles: Map<string, string>;
+  /** The bundled warm host, for targets that have one (BuildTarget.warmHost). */
+  warmHost?: string;
+  /** Directory holding every bundle of this build. */
+  outDir: string;
   cached: boolean;
   durationMs: number;
 }
@@ -29,17 +32,17 @@ export class BuildError extends Error {
   override name = 'BuildError';
 }
 
-const cacheRoot = () => process.env.SOCKETS_CONFORMANCE_CACHE ?? path.join(os.tmpdir(), 'sockets-conformance-cache');
-
 export async function buildBundles(request: BuildRequest): Promise<BuildOutput> {
   const started = performance.now();
-  const keyText = JSON.stringify({ v: 1, root: projectRoot, target: request.target, connect: request.connectModule, sockets: mapsSocketsModule(request), files: request.files.map((f) => f.absolutePath) });
+  const keyText = JSON.stringify({ v: 2, root: projectRoot, target: request.target, connect: request.connectModule, sockets: mapsSocketsModule(request), files: request.files.map((f) => f.absolutePath) });
   const key = createHash('sha256').update(keyText).digest('hex').slice(0, 16);
   const outDir = path.join(cacheRoot(), key);
   const manifestPath = path.join(outDir, 'manifest.json');
   const bundles = new Map(request.files.map((f, i) => [f.file, path.join(outDir, 'out', `${i}.mjs`)]));
+  const warmHost = request.target.warmHost ? path.join(outDir, 'out', 'host.mjs') : undefined;
+  const output = (cached: boolean): BuildOutput => ({ bundles, ...(warmHost ? { warmHost } : {}), outDir: path.join(outDir, 'out'), cached, durationMs: performance.now() - started });
 
-  if (await upToDate(manifestPath)) return { bundles, cached: true, durationMs: performance.now() - started };
+  if (await upToDate(manifestPath)) return output(true);
 
   await rm(outDir, { recursive: true, force: true });
   await mkdir(path.join(outDir, 'entries'), { recursive: true });
@@ -49,6 +52,7 @@ export async function buildBundles(request: BuildRequest): Promise<BuildOutput> 
     await writeFile(entry, entrySource(request, f));
     entryPoints[String(i)] = entry;
   }
+  if (request.target.warmHost) entryPoints.host = request.target.warmHost;
   let result: esbuild.BuildResult<{ metafile: true }>;
   try {
     result = await esbuild.build({
@@ -80,7 +84,7 @@ export async function buildBundles(request: BuildRequest): Promise<BuildOutput> 
     inputs[abs] = await hashFile(abs);
   }
   await writeFile(manifestPath, JSON.stringify({ inputs }));
-  return { bundles, cached: false, durationMs: performance.now() - started };
+  return output(false);
 }
 
 // Libraries written on connect() (pg-cloudflare, postgres, worker-mailer: the interop tier) import

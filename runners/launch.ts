@@ -2,7 +2,8 @@
 // channel. The process gets its own process group so that a timeout (or the runner's own exit)
 // kills it and everything it started; nothing the runtime prints can forge a result (nonce framing).
 
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { CHANNEL_PREFIX, MESSAGE_TYPES, type HarnessMessage } from '../records/channel.ts';
 import type { FileStatus } from '../records/result.ts';
 import type { LaunchSpec } from './runtime.ts';
@@ -31,7 +32,7 @@ export function killAll(signal: NodeJS.Signals = 'SIGKILL'): void {
   for (const pid of live) killGroup(pid, signal);
 }
 
-function killGroup(pid: number, signal: NodeJS.Signals): void {
+export function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {
@@ -39,56 +40,99 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Reads a runtime's stdout: splits it into lines, collects the messages framed with the current
+ * nonce, and keeps the tail of everything else for CRASH / ERROR reports. */
+export class ChannelReader {
+  messages: HarnessMessage[] = [];
+  tail = '';
+  malformed = 0;
+  private pending = '';
+  private prefix: string;
+
+  constructor(nonce: string, private readonly onMessage?: (message: HarnessMessage) => void) {
+    this.prefix = `${CHANNEL_PREFIX}${nonce} `;
+  }
+
+  /** Starts over for the next file of a warm process: new nonce, nothing collected yet. */
+  reset(nonce: string): void {
+    this.prefix = `${CHANNEL_PREFIX}${nonce} `;
+    this.messages = [];
+    this.malformed = 0;
+    this.tail = '';
+  }
+
+  keep(text: string): void {
+    this.tail = (this.tail + text).slice(-OUTPUT_TAIL_BYTES);
+  }
+
+  stdout(chunk: string): void {
+    this.pending += chunk;
+    let newline: number;
+    while ((newline = this.pending.indexOf('\n')) !== -1) {
+      const line = this.pending.slice(0, newline);
+      this.pending = this.pending.slice(newline + 1);
+      this.line(line);
+    }
+    if (this.pending.length > MAX_LINE_BYTES) {
+      this.keep(this.pending.slice(-OUTPUT_TAIL_BYTES));
+      this.pending = '';
+    }
+  }
+
+  /** The process has ended: a last line without its newline still counts. */
+  end(): void {
+    if (this.pending) this.line(this.pending);
+    this.pending = '';
+  }
+
+  private line(line: string): void {
+    const at = line.indexOf(this.prefix);
+    if (at === -1) {
+      this.keep(line + '\n');
+      return;
+    }
+    if (at > 0) this.keep(line.slice(0, at));
+    const message = parseMessage(line.slice(at + this.prefix.length));
+    if (!message) {
+      this.malformed++;
+      return;
+    }
+    this.messages.push(message);
+    this.onMessage?.(message);
+  }
+}
+
+/** Starts a runtime process in a process group of its own, registered for killAll(). */
+export function spawnGroup(spec: LaunchSpec, stdin: 'ignore' | 'pipe'): ChildProcessByStdio<Writable | null, Readable, Readable> {
+  const [command, ...args] = spec.argv;
+  const child: ChildProcessByStdio<Writable | null, Readable, Readable> = spawn(command!, args, {
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
+    stdio: [stdin, 'pipe', 'pipe'],
+    detached: true,
+  }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
+  if (child.pid !== undefined) live.add(child.pid);
+  child.stdout.setEncoding('utf8');
+  child.stderr.setEncoding('utf8');
+  return child;
+}
+
+/** Kills a process started by spawnGroup() and everything it started (workerd, deno's subprocesses). */
+export function endGroup(child: { pid?: number }): void {
+  if (child.pid === undefined) return;
+  killGroup(child.pid, 'SIGKILL');
+  live.delete(child.pid);
+}
+
 export function launch(spec: LaunchSpec, nonce: string, timeoutMs: number): Promise<ProcessOutcome> {
   const started = performance.now();
-  const prefix = `${CHANNEL_PREFIX}${nonce} `;
-  const messages: HarnessMessage[] = [];
-  let tail = '';
-  let malformed = 0;
+  const reader = new ChannelReader(nonce);
   let timedOut = false;
-  const keep = (text: string) => {
-    tail = (tail + text).slice(-OUTPUT_TAIL_BYTES);
-  };
 
   return new Promise((resolve) => {
-    const [command, ...args] = spec.argv;
-    const child = spawn(command!, args, {
-      cwd: spec.cwd,
-      env: { ...process.env, ...spec.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    if (child.pid !== undefined) live.add(child.pid);
-
-    let pending = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      pending += chunk;
-      let newline: number;
-      while ((newline = pending.indexOf('\n')) !== -1) {
-        const line = pending.slice(0, newline);
-        pending = pending.slice(newline + 1);
-        onLine(line);
-      }
-      if (pending.length > MAX_LINE_BYTES) {
-        keep(pending.slice(-OUTPUT_TAIL_BYTES));
-        pending = '';
-      }
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', keep);
-
-    function onLine(line: string) {
-      const at = line.indexOf(prefix);
-      if (at === -1) {
-        keep(line + '\n');
-        return;
-      }
-      if (at > 0) keep(line.slice(0, at));
-      const message = parseMessage(line.slice(at + prefix.length));
-      if (message) messages.push(message);
-      else malformed++;
-    }
+    const child = spawnGroup(spec, 'ignore');
+    child.stdout.on('data', (chunk: string) => reader.stdout(chunk));
+    child.stderr.on('data', (chunk: string) => reader.keep(chunk));
 
     const timer = setTimeout(() => {
       timedOut = true;
@@ -100,16 +144,12 @@ export function launch(spec: LaunchSpec, nonce: string, timeoutMs: number): Prom
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      if (child.pid !== undefined) {
-        // The runtime may have left children of its own (workerd, deno's subprocesses).
-        killGroup(child.pid, 'SIGKILL');
-        live.delete(child.pid);
-      }
-      if (pending) onLine(pending);
-      resolve({ messages, outputTail: tail, exitCode, signal, timedOut, malformed, durationMs: Math.round(performance.now() - started) });
+      endGroup(child);
+      reader.end();
+      resolve({ messages: reader.messages, outputTail: reader.tail, exitCode, signal, timedOut, malformed: reader.malformed, durationMs: Math.round(performance.now() - started) });
     };
     child.on('error', (error) => {
-      keep(`failed to start ${command}: ${error.message}\n`);
+      reader.keep(`failed to start ${spec.argv[0]}: ${error.message}\n`);
       finish(null, null);
     });
     child.on('close', (code, signal) => finish(code, signal));

@@ -15,6 +15,8 @@ import { buildBundles, BuildError } from './build.ts';
 import type { TestFile } from './discover.ts';
 import { classifyFile, launch, type ProcessOutcome } from './launch.ts';
 import { runtimes, findRuntime } from './runtimes/index.ts';
+import { WarmPool } from './warm.ts';
+import { readTimings, recordTimings, scheduleOrder, timingKey, type Timings } from './schedule.ts';
 import { RuntimeUnavailable, type LocatedRuntime, type RuntimeAdapter } from './runtime.ts';
 import { suiteVersion } from './version.ts';
 
@@ -31,6 +33,10 @@ export const DEFAULT_FILE_TIMEOUT_MS = 5_000;
 // cores: measured on the whole 4-runtime matrix, 12.9 s with 2 jobs, 7.1 s with 4 and 6.3 s with 6,
 // with identical statuses (npm run bench:suite prints the current figures).
 export const DEFAULT_JOBS = 4;
+
+export const PROCESS_MODELS: readonly ProcessModel[] = ['per-file', 'warm'];
+export type ProcessModel = NonNullable<RuntimeRecord['processes']>['model'];
+export const DEFAULT_PROCESS_MODEL: ProcessModel = 'per-file';
 
 export interface RunOptions {
   files: TestFile[];
@@ -51,6 +57,9 @@ export interface RunOptions {
   onFile?: (file: FileRecord, results: ResultRecord[]) => void;
   /** Set to stop launching new files (e.g. on SIGINT); files not run are listed in the results. */
   signal?: AbortSignal;
+  /** One runtime process per file (the default), or warm processes that run files one after
+   * another where the runtime has a warm host (runners/warm.ts); others keep a process per file. */
+  processModel?: ProcessModel;
   /** For the performance tier's files: how much each figure measures (handed to the harness). */
   perf?: PerfPlan;
 }
@@ -59,6 +68,8 @@ interface RuntimePlan {
   adapter: RuntimeAdapter;
   located: LocatedRuntime;
   record: RuntimeRecord;
+  /** Runtime processes started for files, warm ones included. */
+  launched: number;
 }
 
 export async function run(options: RunOptions): Promise<RunResults> {
@@ -88,8 +99,12 @@ export async function run(options: RunOptions): Promise<RunResults> {
   const files: FileRecord[] = [];
   const perf: PerfRecord[] = [];
   const notRun: string[] = [];
+  const measured: Timings = {};
+  const jobCount = options.jobs ?? DEFAULT_JOBS;
+  // Idle warm processes of every runtime may wait beside the busy ones.
+  const warmPool = options.processModel === 'warm' ? new WarmPool(jobCount + plans.length) : undefined;
   try {
-    const jobs: (() => Promise<void>)[] = [];
+    const jobs: { runtime: string; file: string; declaredTimeoutMs?: number; start: () => Promise<void> }[] = [];
     for (const plan of plans) {
       const build = await buildBundles({
         target: plan.adapter.build,
@@ -103,7 +118,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
       });
       const workDir = await mkdtemp(path.join(workRoot, `${plan.adapter.id}-`));
       for (const testFile of options.files) {
-        jobs.push(async () => {
+        jobs.push({ runtime: plan.record.id, file: testFile.file, declaredTimeoutMs: testFile.meta.timeoutMs, start: async () => {
           if (options.signal?.aborted) {
             notRun.push(`${plan.record.id}: ${testFile.file}`);
             return;
@@ -113,8 +128,21 @@ export async function run(options: RunOptions): Promise<RunResults> {
           const context = { nonce, fixtures: addresses, runtime: plan.record.id, ...(options.perf ? { perf: options.perf } : {}) };
           let outcome: ProcessOutcome;
           try {
-            const spec = await plan.adapter.launch({ located: plan.located, bundle: build.bundles.get(testFile.file)!, context, fixtures: addresses, workDir, caFile });
-            outcome = await launch(spec, nonce, timeoutMs);
+            const bundle = build.bundles.get(testFile.file)!;
+            const { launchWarm } = plan.adapter;
+            if (warmPool && launchWarm && build.warmHost) {
+              const host = build.warmHost;
+              const warm = await warmPool.acquire(plan.record.id, () => launchWarm({ located: plan.located, host, bundleDir: build.outDir, fixtures: addresses, workDir, caFile }));
+              try {
+                outcome = await warm.runFile(bundle, context, timeoutMs);
+              } finally {
+                warmPool.release(warm);
+              }
+            } else {
+              plan.launched++;
+              const spec = await plan.adapter.launch({ located: plan.located, bundle, context, fixtures: addresses, workDir, caFile });
+              outcome = await launch(spec, nonce, timeoutMs);
+            }
           } catch (error) {
             // Our own failure to launch costs this file only.
             outcome = { messages: [], outputTail: `runner error: ${(error as Error).message}`, exitCode: null, signal: null, timedOut: false, malformed: 0, durationMs: 0 };
@@ -128,12 +156,15 @@ export async function run(options: RunOptions): Promise<RunResults> {
           files.push(file);
           results.push(...subtests);
           for (const m of outcome.messages) if (m.type === 'figure' && Number.isFinite(m.value)) perf.push(toPerfRecord(plan.record.id, m));
+          measured[timingKey(file.runtime, file.file)] = file.durationMs;
           options.onFile?.(file, subtests);
-        });
+        } });
       }
     }
-    await pool(jobs, options.jobs ?? DEFAULT_JOBS);
+    await pool(scheduleOrder(jobs, await readTimings()).map((job) => job.start), jobCount);
+    await recordTimings(measured);
   } finally {
+    warmPool?.close();
     await rm(workRoot, { recursive: true, force: true });
     await fixtures?.stop();
     await interop?.stop();
@@ -149,7 +180,10 @@ export async function run(options: RunOptions): Promise<RunResults> {
     startedAt,
     finishedAt: new Date().toISOString(),
     suiteVersion: await suiteVersion(),
-    runtimes: plans.map((p) => p.record),
+    runtimes: plans.map((p) => ({
+      ...p.record,
+      processes: { model: warmPool && p.adapter.launchWarm ? 'warm' : 'per-file', launched: p.launched + (warmPool?.spawned.get(p.record.id) ?? 0) },
+    })),
     host: { os: os.platform(), arch: os.arch(), release: os.release() },
     results,
     files,
@@ -188,6 +222,7 @@ async function planRuntimes(requested: (string | RuntimeAdapter)[] | undefined, 
         source: located.source,
         details: located.details,
       },
+      launched: 0,
     });
   }
   return { plans, unavailable };

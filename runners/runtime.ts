@@ -28,6 +28,9 @@ export interface BuildTarget {
   glue: string;
   /** The module (absolute path) exporting the runtime's default `connect`. */
   defaultConnect: string;
+  /** A host module (absolute path) that keeps one process warm and runs bundles one after another
+   * (harness/glue/warm-host.ts), for runtimes that can load code after start-up. */
+  warmHost?: string;
 }
 
 /** One process launch. */
@@ -49,6 +52,13 @@ export interface LaunchRequest {
   caFile: string;
 }
 
+export interface WarmLaunchRequest extends Omit<LaunchRequest, 'bundle' | 'context'> {
+  /** Absolute path of the bundled warm host. */
+  host: string;
+  /** Directory holding the bundles the host will import (a runtime with read permissions needs it). */
+  bundleDir: string;
+}
+
 export class RuntimeUnavailable extends Error {
   override name = 'RuntimeUnavailable';
 }
@@ -63,6 +73,9 @@ export interface RuntimeAdapter {
   build: BuildTarget;
   /** The command that runs one bundled file (may write per-file config into workDir). */
   launch(request: LaunchRequest): Promise<LaunchSpec> | LaunchSpec;
+  /** The command that starts a warm process running the bundled `host` (BuildTarget.warmHost),
+   * which then runs the files the runner sends it. Same permissions and trust as `launch`. */
+  launchWarm?(request: WarmLaunchRequest): Promise<LaunchSpec> | LaunchSpec;
   /** The runtime doing nothing (`node -e 0`, an empty worker): the cost of one launch, which the
    * suite benchmark multiplies by the number of launches to get the run's floor. */
   bareStart?(located: LocatedRuntime, workDir: string): Promise<LaunchSpec> | LaunchSpec;

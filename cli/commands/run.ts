@@ -6,7 +6,7 @@ import { startFixtures } from '../../echo-server/index.ts';
 import type { RunResults } from '../../records/result.ts';
 import { discoverTestFiles, filterFiles } from '../../runners/discover.ts';
 import { combineRepeats } from '../../runners/repeat.ts';
-import { DEFAULT_JOBS, run, UsageError } from '../../runners/run.ts';
+import { DEFAULT_JOBS, DEFAULT_PROCESS_MODEL, PROCESS_MODELS, run, UsageError, type ProcessModel } from '../../runners/run.ts';
 import { parseShard, selectShard } from '../../runners/shard.ts';
 import { requiredFailures } from '../../reporters/summary.ts';
 import { terminalMatrix } from '../../reporters/matrix.ts';
@@ -25,6 +25,7 @@ interface RunFlags {
   timeout?: number;
   timeoutMultiplier?: number;
   jobs: number;
+  processModel: ProcessModel;
   out: string;
   repeat: number;
   shard?: string;
@@ -42,6 +43,7 @@ export function registerRun(program: Command): void {
     .addOption(new Option('--timeout <ms>', 'per-file timeout in ms').argParser(positiveNumber('--timeout')))
     .addOption(new Option('--timeout-multiplier <n>', 'multiplies every file timeout (slow machines)').argParser(positiveNumber('--timeout-multiplier')))
     .addOption(new Option('--jobs <n>', 'runtime processes at once').argParser(positiveNumber('--jobs', true)).default(DEFAULT_JOBS))
+    .addOption(new Option('--process-model <model>', 'per-file: a new runtime process for every file; warm: processes that run files one after another, restarted after a crash or timeout (node, deno, bun; workerd always per-file)').choices(PROCESS_MODELS).default(DEFAULT_PROCESS_MODEL))
     .addOption(new Option('--repeat <n>', 'run each selected file n times and report the subtests whose status changed').argParser(positiveNumber('--repeat', true)).default(1))
     .option('--shard <i/n>', 'run shard i of n (a stable subset of the files, for CI job matrices)')
     .option('--out <dir>', 'where results.json and every report are written', 'out')
@@ -69,6 +71,7 @@ export function registerRun(program: Command): void {
             timeoutMs: opts.timeout,
             timeoutMultiplier: opts.timeoutMultiplier,
             jobs: opts.jobs,
+            processModel: opts.processModel,
             fixtures: fixtures.addresses,
             signal: interrupt.signal,
             onFile: (file) => process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`)),

@@ -15,7 +15,7 @@ interface Env {
 export function main(file: string, connect: Connect, register: RegisterTests) {
   return {
     async test(_controller: unknown, env: Env): Promise<void> {
-      const unhandledRejections = collectUnhandledRejections();
+      const unhandled = collectUnhandledRejections();
       const context = env.CONTEXT;
       // workerd cancels a handler that waits on nothing it can see (a promise no I/O or timer will
       // settle) and the process exits without a completion, which would read as a CRASH. A pending
@@ -26,7 +26,7 @@ export function main(file: string, connect: Connect, register: RegisterTests) {
           file,
           nonce: context.nonce,
           register,
-          context: { connect, fixtures: context.fixtures, runtime: context.runtime, unhandledRejections, perf: context.perf },
+          context: { connect, fixtures: context.fixtures, runtime: context.runtime, unhandledRejections: unhandled.reasons, perf: context.perf },
           write: (line) => console.log(line.endsWith('\n') ? line.slice(0, -1) : line),
         });
       } finally {

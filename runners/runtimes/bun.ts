@@ -41,16 +41,20 @@ export const bun: RuntimeAdapter = {
     external: [],
     glue: fromRoot('harness/glue/process.ts'),
     defaultConnect: fromRoot('harness/connect/polyfill.ts'),
+    warmHost: fromRoot('harness/glue/warm-host.ts'),
   },
   bareStart: (located) => ({ argv: [located.binary, '-e', '0'], env: QUIET_ENV }),
-  launch({ located, bundle, context, workDir, caFile }) {
-    return {
-      // --no-install: never fetch a package for an import it cannot resolve (the bundle has none).
-      argv: [located.binary, 'run', '--no-install', bundle, JSON.stringify(context)],
-      // The polyfill has no CA option; Bun, like Node, adds this file to its trust store at start-up.
-      env: { ...QUIET_ENV, NODE_EXTRA_CA_CERTS: caFile },
-      // Away from the project's package.json and bunfig.toml, which Bun would otherwise read.
-      cwd: workDir,
-    };
-  },
+  launch: ({ located, bundle, context, workDir, caFile }) => bunLaunch(located.binary, [bundle, JSON.stringify(context)], workDir, caFile),
+  launchWarm: ({ located, host, workDir, caFile }) => bunLaunch(located.binary, [host], workDir, caFile),
 };
+
+function bunLaunch(binary: string, args: string[], workDir: string, caFile: string) {
+  return {
+    // --no-install: never fetch a package for an import it cannot resolve (the bundle has none).
+    argv: [binary, 'run', '--no-install', ...args],
+    // The polyfill has no CA option; Bun, like Node, adds this file to its trust store at start-up.
+    env: { ...QUIET_ENV, NODE_EXTRA_CA_CERTS: caFile },
+    // Away from the project's package.json and bunfig.toml, which Bun would otherwise read.
+    cwd: workDir,
+  };
+}

@@ -4,7 +4,7 @@
 // (a prompt would wait forever for a terminal that CI does not have).
 
 import { fromRoot } from '../paths.ts';
-import type { LaunchRequest, RuntimeAdapter } from '../runtime.ts';
+import type { LaunchRequest, RuntimeAdapter, WarmLaunchRequest } from '../runtime.ts';
 import { findNpmBinary } from './npm-binary.ts';
 
 const PLATFORM_PACKAGES: Record<string, string> = {
@@ -44,30 +44,39 @@ export const deno: RuntimeAdapter = {
     external: [],
     glue: fromRoot('harness/glue/process.ts'),
     defaultConnect: fromRoot('harness/connect/polyfill.ts'),
+    warmHost: fromRoot('harness/glue/warm-host.ts'),
   },
   bareStart: (located) => ({ argv: [located.binary, 'eval', '0'], env: QUIET_ENV }),
-  launch({ located, bundle, context, fixtures, workDir, caFile }: LaunchRequest) {
-    const hosts = allowedHosts(fixtures);
-    return {
-      argv: [
-        located.binary, 'run',
-        '--no-prompt',
-        // Ignore any deno.json / package.json / lock file around the bundle; fetch nothing.
-        '--no-config', '--no-lock', '--no-remote', '--no-npm',
-        // Libraries read settings from the environment (pg reads PG*): they see none, as in a worker,
-        // rather than a permission error, and the host's variables stay out of the test's reach.
-        '--ignore-env',
-        // An empty list would mean every host: with no fixtures there is no network at all.
-        ...(hosts.length > 0 ? [`--allow-net=${hosts.join(',')}`] : []),
-        // The polyfill has no CA option; this adds the fixture CA to the store node:tls uses.
-        `--cert=${caFile}`,
-        bundle, JSON.stringify(context),
-      ],
-      env: QUIET_ENV,
-      cwd: workDir,
-    };
-  },
+  launch: ({ located, bundle, context, fixtures, workDir, caFile }: LaunchRequest) =>
+    denoRun({ binary: located.binary, fixtures, workDir, caFile, readable: [], args: [bundle, JSON.stringify(context)] }),
+  // The warm host imports bundles it is told about at run time, which Deno allows only from
+  // readable paths: the build's output directory and nothing else.
+  launchWarm: ({ located, host, bundleDir, fixtures, workDir, caFile }: WarmLaunchRequest) =>
+    denoRun({ binary: located.binary, fixtures, workDir, caFile, readable: [bundleDir], args: [host] }),
 };
+
+function denoRun({ binary, fixtures, workDir, caFile, readable, args }: { binary: string; fixtures: unknown; workDir: string; caFile: string; readable: string[]; args: string[] }) {
+  const hosts = allowedHosts(fixtures);
+  return {
+    argv: [
+      binary, 'run',
+      '--no-prompt',
+      // Ignore any deno.json / package.json / lock file around the bundle; fetch nothing.
+      '--no-config', '--no-lock', '--no-remote', '--no-npm',
+      // Libraries read settings from the environment (pg reads PG*): they see none, as in a worker,
+      // rather than a permission error, and the host's variables stay out of the test's reach.
+      '--ignore-env',
+      // An empty list would mean every host: with no fixtures there is no network at all.
+      ...(hosts.length > 0 ? [`--allow-net=${hosts.join(',')}`] : []),
+      // The polyfill has no CA option; this adds the fixture CA to the store node:tls uses.
+      `--cert=${caFile}`,
+      ...(readable.length > 0 ? [`--allow-read=${readable.join(',')}`] : []),
+      ...args,
+    ],
+    env: QUIET_ENV,
+    cwd: workDir,
+  };
+}
 
 /** Every `host:port` the fixtures listen on, under the names tests may use for them (the literal
  * address and `localhost`). Deno checks the name as given, before resolving it, so `localhost:port`

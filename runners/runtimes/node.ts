@@ -23,13 +23,13 @@ export const node: RuntimeAdapter = {
     external: [],
     glue: fromRoot('harness/glue/process.ts'),
     defaultConnect: fromRoot('harness/connect/polyfill.ts'),
+    warmHost: fromRoot('harness/glue/warm-host.ts'),
   },
   bareStart: (located) => ({ argv: [located.binary, '-e', '0'] }),
-  launch({ located, bundle, context, caFile }) {
-    return {
-      argv: [located.binary, bundle, JSON.stringify(context)],
-      // The polyfill has no CA option; Node adds this file to its default trust store at start-up.
-      env: { NODE_EXTRA_CA_CERTS: caFile },
-    };
-  },
+  launch: ({ located, bundle, context, caFile }) => ({
+    argv: [located.binary, bundle, JSON.stringify(context)],
+    // The polyfill has no CA option; Node adds this file to its default trust store at start-up.
+    env: { NODE_EXTRA_CA_CERTS: caFile },
+  }),
+  launchWarm: ({ located, host, caFile }) => ({ argv: [located.binary, host], env: { NODE_EXTRA_CA_CERTS: caFile } }),
 };

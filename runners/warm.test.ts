@@ -1,0 +1,101 @@
+// The warm process model (runners/warm.ts, harness/glue/warm-host.ts) on real runtimes: files run one
+// after another in one process, with the same verdicts as a process per file, and a crash or a
+// timeout costs its file and a new process, never the run or a process left behind.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startFixtures, type Fixtures } from '../echo-server/index.ts';
+import type { RunResults } from '../records/result.ts';
+import { discoverTestFiles, type TestFile } from './discover.ts';
+import { fromRoot } from './paths.ts';
+import { run, type RunOptions } from './run.ts';
+
+let fixtures: Fixtures;
+let testdata: TestFile[];
+let spec: TestFile[];
+let cache: string;
+const savedCache = process.env.SOCKETS_CONFORMANCE_CACHE;
+const pick = (...names: string[]) => names.map((n) => testdata.find((f) => f.file === `${n}.any.ts`)!);
+// Sorted: a file may run more than once in one run, and the order of finishing is not the point.
+const verdicts = (results: RunResults) => ({
+  files: results.files.map((f) => `${f.file} ${f.status}`).sort(),
+  subtests: results.results.map((r) => `${r.file} ${r.test}: ${r.status}`).sort(),
+});
+const launched = (results: RunResults) => results.runtimes[0]!.processes;
+
+before(async () => {
+  fixtures = await startFixtures();
+  testdata = await discoverTestFiles(fromRoot('runners/testdata'));
+  spec = (await discoverTestFiles()).filter((f) => ['opened/', 'writable/', 'readable/', 'socket-info/', 'close/'].some((dir) => f.file.startsWith(dir)));
+  // A cache of its own, so the warm host's path names this test's processes and no one else's.
+  cache = await mkdtemp(path.join(os.tmpdir(), 'sc-warm-test-'));
+  process.env.SOCKETS_CONFORMANCE_CACHE = cache;
+});
+after(async () => {
+  await fixtures.stop();
+  if (savedCache === undefined) delete process.env.SOCKETS_CONFORMANCE_CACHE;
+  else process.env.SOCKETS_CONFORMANCE_CACHE = savedCache;
+  await rm(cache, { recursive: true, force: true });
+});
+
+const both = async (options: Omit<RunOptions, 'processModel'>) => ({
+  perFile: await run({ ...options, processModel: 'per-file' }),
+  warm: await run({ ...options, processModel: 'warm' }),
+});
+
+/** Processes still running the warm host built into this test's cache. */
+function leftovers(): string[] {
+  const ps = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
+  return ps.split('\n').filter((line) => line.includes(cache) && line.includes('host.mjs'));
+}
+
+async function noLeftovers(): Promise<void> {
+  // SIGKILL is sent before run() returns; the kernel may take a moment to reap.
+  for (let i = 0; i < 40 && leftovers().length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(leftovers(), []);
+}
+
+describe('warm processes in node', () => {
+  it('run many files in one process, with the verdicts of a process per file', async () => {
+    const { perFile, warm } = await both({ files: spec, runtimes: ['node'], fixtures: fixtures.addresses, jobs: 1 });
+    assert.ok(spec.length >= 4, 'enough files to share a process');
+    assert.deepEqual(verdicts(warm), verdicts(perFile));
+    assert.deepEqual(launched(perFile), { model: 'per-file', launched: spec.length });
+    assert.deepEqual(launched(warm), { model: 'warm', launched: 1 });
+    await noLeftovers();
+  });
+
+  it('a crash or a timeout costs its file and a new process; a file that throws while registering does not', async () => {
+    const files = pick('opened', 'crashes', 'opened', 'hangs', 'throws-at-load', 'opened');
+    const { perFile, warm } = await both({ files, runtimes: ['node'], fixtures: fixtures.addresses, jobs: 1, timeoutMs: 1500 });
+    assert.deepEqual(verdicts(warm), verdicts(perFile));
+    assert.deepEqual(warm.files.map((f) => f.status).sort(), ['CRASH', 'ERROR', 'OK', 'OK', 'OK', 'TIMEOUT']);
+    // The files may run in any order (runners/schedule.ts): a new process follows the crash and the
+    // timeout unless that file ran last, and nothing else ends a process.
+    const { model, launched: count } = launched(warm)!;
+    assert.equal(model, 'warm');
+    assert.ok(count === 2 || count === 3, `${count} processes for 6 files with one crash and one timeout`);
+    await noLeftovers();
+  });
+});
+
+for (const runtime of ['deno', 'bun']) {
+  describe(`warm processes in ${runtime}`, () => {
+    it('run many files in one process, with the verdicts of a process per file', async () => {
+      const { perFile, warm } = await both({ files: spec, runtimes: [runtime], fixtures: fixtures.addresses, jobs: 1 });
+      assert.deepEqual(verdicts(warm), verdicts(perFile));
+      assert.deepEqual(launched(warm), { model: 'warm', launched: 1 });
+      await noLeftovers();
+    });
+  });
+}
+
+describe('workerd', () => {
+  it('keeps a process per file under the warm model: it cannot load code after start-up', async () => {
+    const results = await run({ files: spec.slice(0, 2), runtimes: ['workerd'], fixtures: fixtures.addresses, processModel: 'warm' });
+    assert.deepEqual(launched(results), { model: 'per-file', launched: 2 });
+  });
+});

@@ -1,19 +1,23 @@
 // npm run bench:suite — the suite's own speed against its floor, per runtime and for the whole
-// matrix, measured in one run on this machine. Prints figures; asserts nothing.
+// matrix, for both process models, measured side by side in one run on this machine. Prints
+// figures; asserts nothing.
 //
-// floor(runtime) = bare start × processes launched + Σ subtest durations measured inside the runtime.
-// The bare start is what one launch costs with nothing to do; the subtest durations are the tests'
-// own work and waits (connects, round trips, bounded "must not happen" windows, and the watchdog's
-// wait for a file that hangs), which no runner can avoid. Whatever the wall time adds beyond that is the runner's overhead: building, spawning,
-// collecting, the fixture server.
+// floor = bare start × processes launched + the tests' own work: Σ subtest durations measured
+// inside the runtime, plus the watchdog's wait for a file that hangs. The bare start is what one
+// launch costs with nothing to do; the subtest durations are connects, round trips and bounded
+// "must not happen" / "must happen" waits, which no runner can avoid. Whatever the wall time adds
+// beyond that is the runner's overhead: building, spawning, loading bundles, collecting.
+// The whole matrix runs its files in parallel, so its floor is the serial floor divided by the
+// number of jobs, or its longest file if that is longer: no schedule can finish sooner.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { RunResults } from '../records/result.ts';
 import { buildBundles } from './build.ts';
 import { discoverTestFiles } from './discover.ts';
-import { run } from './run.ts';
+import { DEFAULT_JOBS, DEFAULT_PROCESS_MODEL, PROCESS_MODELS, run, type ProcessModel } from './run.ts';
 import { runtimes } from './runtimes/index.ts';
 import { RuntimeUnavailable, type LocatedRuntime, type RuntimeAdapter } from './runtime.ts';
 
@@ -37,6 +41,28 @@ async function bareStartMs(adapter: RuntimeAdapter, located: LocatedRuntime, wor
   return median(samples);
 }
 
+/** The tests' own work in a run, in ms (see the top of this file). */
+function testWork(results: RunResults): number {
+  const watchdog = results.files.filter((f) => f.status === 'TIMEOUT').reduce((sum, f) => sum + f.durationMs, 0);
+  return results.results.reduce((sum, r) => sum + r.durationMs, 0) + watchdog;
+}
+
+const launchedIn = (results: RunResults) => results.runtimes.reduce((sum, r) => sum + (r.processes?.launched ?? results.files.length), 0);
+const verdicts = (results: RunResults) => new Map(results.results.map((r) => [`${r.runtime} ${r.file} ${r.test}`, r.status]));
+
+/** Subtests whose status differs between two runs of the same files. */
+function differences(a: RunResults, b: RunResults): string[] {
+  const left = verdicts(a);
+  const right = verdicts(b);
+  return [...new Set([...left.keys(), ...right.keys()])].filter((k) => left.get(k) !== right.get(k)).map((k) => `${k}: ${left.get(k)} vs ${right.get(k)}`);
+}
+
+async function timed(options: Parameters<typeof run>[0]): Promise<{ results: RunResults; wall: number }> {
+  const started = performance.now();
+  const results = await run(options);
+  return { results, wall: performance.now() - started };
+}
+
 const peakRss = { value: process.memoryUsage().rss };
 const sampler = setInterval(() => {
   peakRss.value = Math.max(peakRss.value, process.memoryUsage().rss);
@@ -44,10 +70,11 @@ const sampler = setInterval(() => {
 
 const files = await discoverTestFiles();
 const workDir = await mkdtemp(path.join(os.tmpdir(), 'sc-bench-'));
-const rows: string[][] = [['runtime', 'files', 'processes', 'bare start ms', 'test work ms', 'floor ms', 'wall ms', 'wall / floor']];
-let floorTotal = 0;
-const buildRows: string[] = [];
+const rows: string[][] = [['runtime', 'model', 'files', 'processes', 'bare start ms', 'test work ms', 'floor ms', 'wall ms', 'wall / floor']];
+const notes: string[] = [];
 const ids: string[] = [];
+const bare = new Map<string, number>();
+const longest = new Map<string, number>();
 for (const adapter of runtimes) {
   let located: LocatedRuntime;
   try {
@@ -60,38 +87,55 @@ for (const adapter of runtimes) {
     throw error;
   }
   ids.push(adapter.id);
-  const bare = await bareStartMs(adapter, located, workDir);
-  // The build on its own: cold (empty cache) and warm (nothing changed: served from the cache).
+  const start = (await bareStartMs(adapter, located, workDir)) ?? 0;
+  bare.set(adapter.id, start);
+  // The build on its own, in a cache of its own: cold (empty cache) and warm (nothing changed).
+  const savedCache = process.env.SOCKETS_CONFORMANCE_CACHE;
   process.env.SOCKETS_CONFORMANCE_CACHE = path.join(workDir, `cache-${adapter.id}`);
   const cold = await buildBundles({ target: adapter.build, connectModule: adapter.build.defaultConnect, files });
   const warm = await buildBundles({ target: adapter.build, connectModule: adapter.build.defaultConnect, files });
-  buildRows.push(`${adapter.id}: cold build ${cold.durationMs.toFixed(0)} ms, second build ${warm.durationMs.toFixed(0)} ms (${warm.cached ? 'from cache' : 'REBUILT'})`);
-  // Warm the build cache first, so the figure is the steady state of a repeated run; the cold
-  // build is reported separately below.
+  if (savedCache === undefined) delete process.env.SOCKETS_CONFORMANCE_CACHE;
+  else process.env.SOCKETS_CONFORMANCE_CACHE = savedCache;
+  notes.push(`${adapter.id}: cold build ${cold.durationMs.toFixed(0)} ms, second build ${warm.durationMs.toFixed(0)} ms (${warm.cached ? 'from cache' : 'REBUILT'})`);
+
+  // One file at a time, so that wall against floor is the runner's overhead and nothing else.
+  // Warmed up once (build cache, file system cache), then each model in turn.
   await run({ files, runtimes: [adapter.id], jobs: 1 });
-  const started = performance.now();
-  const results = await run({ files, runtimes: [adapter.id], jobs: 1 });
-  const wall = performance.now() - started;
-  // A file that hangs waits for its watchdog: that wait is the test's (it cannot be known sooner).
-  const watchdog = results.files.filter((f) => f.status === 'TIMEOUT').reduce((sum, f) => sum + f.durationMs, 0);
-  const work = results.results.reduce((sum, r) => sum + r.durationMs, 0) + watchdog;
-  if (watchdog > 0) buildRows.push(`${adapter.id}: ${results.files.filter((f) => f.status === 'TIMEOUT').length} file(s) ran into the watchdog (${watchdog} ms counted as test work)`);
-  const processes = results.files.length;
-  const floor = (bare ?? 0) * processes + work;
-  floorTotal += floor;
-  rows.push([adapter.id, String(files.length), String(processes), bare?.toFixed(1) ?? 'n/a', String(work), floor.toFixed(0), wall.toFixed(0), (wall / floor).toFixed(2)]);
+  const byModel = new Map<ProcessModel, RunResults>();
+  for (const model of PROCESS_MODELS) {
+    const { results, wall } = await timed({ files, runtimes: [adapter.id], jobs: 1, processModel: model });
+    byModel.set(model, results);
+    const processes = launchedIn(results);
+    const work = testWork(results);
+    const floor = start * processes + work;
+    const effective = results.runtimes[0]!.processes?.model ?? model;
+    rows.push([adapter.id, effective === model ? model : `${model} (runs ${effective})`, String(files.length), String(processes), start.toFixed(1), String(work), floor.toFixed(0), wall.toFixed(0), (wall / floor).toFixed(2)]);
+    for (const f of results.files) longest.set(adapter.id, Math.max(longest.get(adapter.id) ?? 0, f.durationMs));
+  }
+  const diff = differences(byModel.get('per-file')!, byModel.get('warm')!);
+  notes.push(`${adapter.id}: ${diff.length === 0 ? 'the same status for every subtest in both models' : `${diff.length} subtest(s) differ between the models: ${diff.slice(0, 5).join('; ')}`}`);
 }
 
-// The whole matrix as a user runs it: every runtime, fixture server start included, default jobs.
-const matrixStarted = performance.now();
-const matrix = await run({ files, runtimes: ids });
-const matrixWall = performance.now() - matrixStarted;
+// The whole matrix as a user runs it: every runtime, fixture server start included, default jobs,
+// each process model.
+const matrixRows: string[] = [];
+const matrices = new Map<ProcessModel, RunResults>();
+for (const model of PROCESS_MODELS) {
+  const { results, wall } = await timed({ files, runtimes: ids, processModel: model });
+  matrices.set(model, results);
+  const serial = results.runtimes.reduce((sum, r) => sum + (bare.get(r.name) ?? 0) * (r.processes?.launched ?? 0), 0) + testWork(results);
+  const floor = Math.max(serial / DEFAULT_JOBS, Math.max(...results.files.map((f) => f.durationMs)));
+  const launched = results.runtimes.map((r) => `${r.id} ${r.processes?.launched}`).join(', ');
+  matrixRows.push(`whole matrix, ${model}${model === DEFAULT_PROCESS_MODEL ? ' (default)' : ''}: ${results.files.length} file runs in ${launched} processes, ${results.results.length} subtests, ${DEFAULT_JOBS} jobs: wall ${wall.toFixed(0)} ms, serial floor ${serial.toFixed(0)} ms, floor at ${DEFAULT_JOBS} jobs ${floor.toFixed(0)} ms, wall / serial floor ${(wall / serial).toFixed(2)}, wall / floor at ${DEFAULT_JOBS} jobs ${(wall / floor).toFixed(2)} (targets: <= 1.5, wall <= 20000 ms)`);
+}
+const matrixDiff = differences(matrices.get('per-file')!, matrices.get('warm')!);
 clearInterval(sampler);
 await rm(workDir, { recursive: true, force: true });
 
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
 for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
 console.log('');
-for (const line of buildRows) console.log(line);
-console.log(`whole matrix (${ids.join(', ')}; ${matrix.files.length} file runs, ${matrix.results.length} subtests, default jobs, fixture start included): wall ${matrixWall.toFixed(0)} ms, serial floor ${floorTotal.toFixed(0)} ms, wall / floor ${(matrixWall / floorTotal).toFixed(2)} (targets: <= 1.5, <= 20000 ms)`);
+for (const line of notes) console.log(line);
+for (const line of matrixRows) console.log(line);
+console.log(`whole matrix: ${matrixDiff.length === 0 ? 'the same status for every subtest in both models' : `${matrixDiff.length} subtest(s) differ: ${matrixDiff.slice(0, 5).join('; ')}`}`);
 console.log(`peak RSS of runner + in-process fixture server: ${(peakRss.value / 1048576).toFixed(0)} MiB (target < 300 MiB)`);

@@ -102,13 +102,14 @@ export class ChannelReader {
   }
 }
 
-/** Starts a runtime process in a process group of its own, registered for killAll(). */
-export function spawnGroup(spec: LaunchSpec, stdin: 'ignore' | 'pipe'): ChildProcessByStdio<Writable | null, Readable, Readable> {
+/** Starts a runtime process in a process group of its own, registered for killAll(); `control`
+ * adds a pipe on fd 3 for the runtime's control messages. */
+export function spawnGroup(spec: LaunchSpec, stdin: 'ignore' | 'pipe', control = false): ChildProcessByStdio<Writable | null, Readable, Readable> {
   const [command, ...args] = spec.argv;
   const child: ChildProcessByStdio<Writable | null, Readable, Readable> = spawn(command!, args, {
     cwd: spec.cwd,
     env: { ...process.env, ...spec.env },
-    stdio: [stdin, 'pipe', 'pipe'],
+    stdio: control ? [stdin, 'pipe', 'pipe', 'pipe'] : [stdin, 'pipe', 'pipe'],
     detached: true,
   }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
   if (child.pid !== undefined) live.add(child.pid);

@@ -88,7 +88,7 @@ send({ type: 'complete', status: 'OK', message: null });
 `;
 
 test('figures on the result channel become perf records, keeping only the fields a PerfRecord has', { timeout: 30_000 }, async () => {
-  const fake: RuntimeAdapter = { ...node, id: 'fake-figures', launch: ({ context }) => ({ argv: [process.execPath, '-e', FAKE_RUNTIME, JSON.stringify(context)] }) };
+  const fake: RuntimeAdapter = { ...node, launchWarm: undefined, id: 'fake-figures', launch: ({ context }) => ({ argv: [process.execPath, '-e', FAKE_RUNTIME, JSON.stringify(context)] }) };
   const fixtures = await startFixtures({ ipv6: false });
   try {
     const files = (await perfFiles()).filter((f) => f.file === 'perf/stream.perf.ts');

@@ -59,6 +59,9 @@ export async function runPerf(options: PerfOptions = {}): Promise<RunResults> {
       impl: options.impl,
       timeoutMultiplier: options.timeoutMultiplier,
       jobs: 1,
+      // Every figure from a fresh process: what earlier files left in a warm one (JIT state, open
+      // sockets, garbage) would move the figures.
+      processModel: 'per-file',
       fixtures,
       perf: plan,
       signal: options.signal,

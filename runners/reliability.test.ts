@@ -19,6 +19,8 @@ const pick = (...names: string[]) => testdata.filter((f) => names.some((n) => f.
 function fake(mode: string): RuntimeAdapter {
   return {
     ...node,
+    // A fake stands in for the runtime's own launch of one file; it has no warm host.
+    launchWarm: undefined,
     id: `fake-${mode}`,
     launch: ({ bundle, context }) => ({ argv: [process.execPath, fromRoot('runners/testdata/fake-runtime.mjs'), mode, bundle, JSON.stringify(context)] }),
   };

@@ -38,7 +38,7 @@ export const DEFAULT_JOBS = Math.min(16, 4 * os.availableParallelism());
 
 export const PROCESS_MODELS: readonly ProcessModel[] = ['per-file', 'warm'];
 export type ProcessModel = NonNullable<RuntimeRecord['processes']>['model'];
-export const DEFAULT_PROCESS_MODEL: ProcessModel = 'per-file';
+export const DEFAULT_PROCESS_MODEL: ProcessModel = 'warm';
 
 export interface RunOptions {
   files: TestFile[];
@@ -59,8 +59,8 @@ export interface RunOptions {
   onFile?: (file: FileRecord, results: ResultRecord[]) => void;
   /** Set to stop launching new files (e.g. on SIGINT); files not run are listed in the results. */
   signal?: AbortSignal;
-  /** One runtime process per file (the default), or warm processes that run files one after
-   * another where the runtime has a warm host (runners/warm.ts); others keep a process per file. */
+  /** Warm processes that run files one after another where the runtime has a warm host
+   * (runners/warm.ts; the default), or one runtime process per file. */
   processModel?: ProcessModel;
   /** For the performance tier's files: how much each figure measures (handed to the harness). */
   perf?: PerfPlan;
@@ -104,7 +104,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
   const measured: Timings = {};
   const jobCount = options.jobs ?? DEFAULT_JOBS;
   // Idle warm processes of every runtime may wait beside the busy ones.
-  const warmPool = options.processModel === 'warm' ? new WarmPool(jobCount + plans.length) : undefined;
+  const warmPool = (options.processModel ?? DEFAULT_PROCESS_MODEL) === 'warm' ? new WarmPool(jobCount + plans.length) : undefined;
   try {
     const jobs: { runtime: string; file: string; declaredTimeoutMs?: number; start: () => Promise<void> }[] = [];
     for (const plan of plans) {
@@ -132,9 +132,8 @@ export async function run(options: RunOptions): Promise<RunResults> {
           try {
             const bundle = build.bundles.get(testFile.file)!;
             const { launchWarm } = plan.adapter;
-            if (warmPool && launchWarm && build.warmHost) {
-              const host = build.warmHost;
-              const warm = await warmPool.acquire(plan.record.id, () => launchWarm({ located: plan.located, host, bundleDir: build.outDir, fixtures: addresses, workDir, caFile }));
+            if (warmPool && launchWarm) {
+              const warm = await warmPool.acquire(plan.record.id, bundle, () => launchWarm({ located: plan.located, build, fixtures: addresses, workDir, caFile }));
               try {
                 outcome = await warm.runFile(bundle, context, timeoutMs);
               } finally {

@@ -72,6 +72,8 @@ describe('--impl', () => {
   it('a runtime whose binary is missing: a usage error naming its package when asked for, a missing column otherwise', async () => {
     const missing: RuntimeAdapter = {
       ...node,
+    // A fake stands in for the runtime's own launch of one file; it has no warm host.
+    launchWarm: undefined,
       id: 'ghost',
       npmPackage: 'ghost-runtime',
       locate: async () => {

@@ -53,10 +53,24 @@ export interface LaunchRequest {
 }
 
 export interface WarmLaunchRequest extends Omit<LaunchRequest, 'bundle' | 'context'> {
-  /** Absolute path of the bundled warm host. */
-  host: string;
-  /** Directory holding the bundles the host will import (a runtime with read permissions needs it). */
-  bundleDir: string;
+  /** The runtime's build: the bundled warm host (if its target has one), the folder of bundles,
+   * and the bundle of every file in the run. */
+  build: { warmHost?: string; outDir: string; bundles: ReadonlyMap<string, string> };
+}
+
+/** A warm process's command, and how files reach it. By default each file is a WarmRequest line on
+ * stdin, and any bundle can run, as often as asked. With `http`, the process serves each bundle it
+ * can run on a socket of its own, reports each socket's port on fd 3 as a JSON line
+ * `{"event":"listen","socket":NAME,"port":N}` (workerd's --control-fd), and takes the WarmRequest
+ * as the body of a POST to that socket; each of those bundles runs at most once per process. */
+export interface WarmLaunchSpec extends LaunchSpec {
+  http?: { socketOf: Record<string, string> };
+}
+
+/** The bundled warm host of a build whose target names one (BuildTarget.warmHost). */
+export function warmHostOf(build: WarmLaunchRequest['build']): string {
+  if (!build.warmHost) throw new Error('this build has no warm host: its target names no BuildTarget.warmHost');
+  return build.warmHost;
 }
 
 export class RuntimeUnavailable extends Error {
@@ -73,9 +87,9 @@ export interface RuntimeAdapter {
   build: BuildTarget;
   /** The command that runs one bundled file (may write per-file config into workDir). */
   launch(request: LaunchRequest): Promise<LaunchSpec> | LaunchSpec;
-  /** The command that starts a warm process running the bundled `host` (BuildTarget.warmHost),
-   * which then runs the files the runner sends it. Same permissions and trust as `launch`. */
-  launchWarm?(request: WarmLaunchRequest): Promise<LaunchSpec> | LaunchSpec;
+  /** The command that starts a warm process, which then runs the files the runner sends it, one
+   * after another (runners/warm.ts). Same permissions and trust as `launch`. */
+  launchWarm?(request: WarmLaunchRequest): Promise<WarmLaunchSpec> | WarmLaunchSpec;
   /** The runtime doing nothing (`node -e 0`, an empty worker): the cost of one launch, which the
    * suite benchmark multiplies by the number of launches to get the run's floor. */
   bareStart?(located: LocatedRuntime, workDir: string): Promise<LaunchSpec> | LaunchSpec;

@@ -93,9 +93,29 @@ for (const runtime of ['deno', 'bun']) {
   });
 }
 
-describe('workerd', () => {
-  it('keeps a process per file under the warm model: it cannot load code after start-up', async () => {
-    const results = await run({ files: spec.slice(0, 2), runtimes: ['workerd'], fixtures: fixtures.addresses, processModel: 'warm' });
-    assert.deepEqual(launched(results), { model: 'per-file', launched: 2 });
+describe('warm processes in workerd', () => {
+  it('serve every file as a worker of its own and run them in one process, with the verdicts of a process per file', async () => {
+    const { perFile, warm } = await both({ files: spec, runtimes: ['workerd'], fixtures: fixtures.addresses, jobs: 1 });
+    assert.deepEqual(verdicts(warm), verdicts(perFile));
+    assert.deepEqual(launched(warm), { model: 'warm', launched: 1 });
+    await noWorkerdLeftovers();
+  });
+
+  it('run a file a second time in a new process, and a hung file costs its file only', async () => {
+    // A worker keeps its global scope between requests, so its file runs once per process.
+    const files = pick('opened', 'opened', 'hangs');
+    const { perFile, warm } = await both({ files, runtimes: ['workerd'], fixtures: fixtures.addresses, jobs: 1, timeoutMs: 1500 });
+    assert.deepEqual(verdicts(warm), verdicts(perFile));
+    assert.deepEqual(warm.files.map((f) => f.status).sort(), ['OK', 'OK', 'TIMEOUT']);
+    const { launched: count } = launched(warm)!;
+    assert.ok(count === 2 || count === 3, `${count} processes: the second run of a file and the file after a timeout each need a new one`);
+    await noWorkerdLeftovers();
   });
 });
+
+/** workerd processes serving a config this test's runs wrote (their work folders are gone by now). */
+async function noWorkerdLeftovers(): Promise<void> {
+  const mine = () => execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => /workerd serve \S*warm-[0-9a-f-]+\.capnp/.test(l) && l.includes(os.tmpdir()));
+  for (let i = 0; i < 40 && mine().length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(mine(), []);
+}

@@ -1,12 +1,17 @@
-// The warm process model: one runtime process runs many files in sequence (harness/glue/warm-host.ts)
-// instead of one process per file. The verdicts are the same as for a process per file: a file that
-// completes is judged by what it reported; a file during which the process dies is a CRASH (or
-// ERROR, after a clean exit) and a file that overruns its timeout is a TIMEOUT, and in both cases the
-// process is killed with its group and the next file gets a new one.
+// The warm process model: one runtime process runs many files in sequence instead of one process per
+// file (harness/glue/warm-host.ts for node, deno and bun; `workerd serve` with a worker per file for
+// workerd). The verdicts are the same as for a process per file: a file that completes is judged by
+// what it reported; a file during which the process dies is a CRASH (or ERROR, after a clean exit);
+// a file that overruns its timeout is a TIMEOUT. In both of the last cases the process is killed
+// with its group and the next file gets a new one.
 
 import type { HarnessContext, WarmRequest } from '../records/channel.ts';
 import { ChannelReader, endGroup, spawnGroup, type ProcessOutcome } from './launch.ts';
-import type { LaunchSpec } from './runtime.ts';
+import type { WarmLaunchSpec } from './runtime.ts';
+
+/** How long a file may take to report its completion on stdout after its HTTP response has ended
+ * (the two arrive on different pipes); after that the response's end is taken as the file's. */
+const COMPLETION_GRACE_MS = 1_000;
 
 interface CurrentFile {
   started: number;
@@ -22,13 +27,18 @@ export class WarmProcess {
   });
   private current: CurrentFile | null = null;
   private exited: { code: number | null; signal: string | null } | null = null;
+  private readonly ran = new Set<string>();
+  /** Port per socket name, filled from the process's control descriptor (http transport). */
+  private readonly ports = new Map<string, number>();
+  private portWaiters: (() => void)[] = [];
 
-  constructor(readonly key: string, spec: LaunchSpec) {
-    this.child = spawnGroup(spec, 'pipe');
+  constructor(readonly key: string, private readonly spec: WarmLaunchSpec) {
+    this.child = spawnGroup(spec, 'pipe', spec.http !== undefined);
     this.child.stdout.on('data', (chunk: string) => this.reader.stdout(chunk));
     this.child.stderr.on('data', (chunk: string) => this.reader.keep(chunk));
     // A write to a process that has just died fails here; its 'close' tells the file what happened.
     this.child.stdin!.on('error', () => undefined);
+    if (spec.http) this.readControl();
     this.child.on('error', (error) => {
       this.reader.keep(`failed to start ${spec.argv[0]}: ${error.message}\n`);
       this.onExit(null, null);
@@ -36,16 +46,24 @@ export class WarmProcess {
     this.child.on('close', (code, signal) => this.onExit(code, signal));
   }
 
-  /** Still running and not busy with a file. */
-  get usable(): boolean {
-    return this.exited === null && this.current === null;
+  get alive(): boolean {
+    return this.exited === null;
+  }
+
+  /** Still running, not busy with a file, and able to run this bundle. */
+  canRun(bundle: string): boolean {
+    if (this.exited !== null || this.current !== null) return false;
+    // A worker's global scope outlives its request: each one runs its file once per process.
+    return !this.spec.http || (bundle in this.spec.http.socketOf && !this.ran.has(bundle));
   }
 
   /** Runs one file; resolves with what happened, like launch() does for a process of its own. */
   runFile(bundle: string, context: HarnessContext, timeoutMs: number): Promise<ProcessOutcome> {
-    if (!this.usable) throw new Error('this warm process cannot take another file');
+    if (!this.canRun(bundle)) throw new Error(`this warm process cannot run ${bundle}`);
+    this.ran.add(bundle);
     // Whatever the process printed since the last file belongs to no file.
     this.reader.reset(context.nonce);
+    const request: WarmRequest = { bundle, context };
     return new Promise((resolve) => {
       const current: CurrentFile = {
         started: performance.now(),
@@ -53,11 +71,15 @@ export class WarmProcess {
         resolve,
         timer: setTimeout(() => {
           current.timedOut = true;
+          if (this.spec.http && this.ports.size < Object.keys(this.spec.http.socketOf).length) {
+            this.reader.keep(`[the runtime had reported ${this.ports.size} of its ${Object.keys(this.spec.http.socketOf).length} sockets listening]\n`);
+          }
           endGroup(this.child);
         }, timeoutMs),
       };
       this.current = current;
-      this.child.stdin!.write(`${JSON.stringify({ bundle, context } satisfies WarmRequest)}\n`);
+      if (this.spec.http) void this.post(this.spec.http.socketOf[bundle]!, request, current);
+      else this.child.stdin!.write(`${JSON.stringify(request)}\n`);
     });
   }
 
@@ -66,11 +88,71 @@ export class WarmProcess {
     endGroup(this.child);
   }
 
+  private async post(socket: string, request: WarmRequest, current: CurrentFile): Promise<void> {
+    try {
+      const port = await this.portOf(socket);
+      const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify(request) });
+      const body = await response.text();
+      if (this.current !== current) return;
+      if (!response.ok) this.reader.keep(`the worker answered ${response.status}: ${body.slice(0, 2048)}\n`);
+    } catch (error) {
+      if (this.current !== current) return;
+      this.reader.keep(`posting the file to the worker failed: ${(error as Error).message}\n`);
+    }
+    // The response has ended: the completion line is on its way on stdout, or it never comes (the
+    // worker failed to load, or threw outside the harness), and the process is in an unknown state.
+    setTimeout(() => {
+      if (this.current === current) endGroup(this.child);
+    }, COMPLETION_GRACE_MS).unref();
+  }
+
+  private portOf(socket: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      // Sockets are reported one by one: a waiter woken for another socket waits on.
+      const check = () => {
+        const port = this.ports.get(socket);
+        if (port !== undefined) resolve(port);
+        else if (this.exited) reject(new Error('the process ended before it listened'));
+        else this.portWaiters.push(check);
+      };
+      check();
+    });
+  }
+
+  private readControl(): void {
+    const control = this.child.stdio[3] as NodeJS.ReadableStream;
+    control.setEncoding('utf8');
+    let pending = '';
+    control.on('data', (chunk: string) => {
+      pending += chunk;
+      let newline: number;
+      while ((newline = pending.indexOf('\n')) !== -1) {
+        const line = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        try {
+          const event = JSON.parse(line) as { event?: string; socket?: string; port?: number };
+          if (event.event === 'listen' && typeof event.socket === 'string' && typeof event.port === 'number') this.ports.set(event.socket, event.port);
+        } catch {
+          // Not a control message the runner knows.
+        }
+      }
+      this.wakePortWaiters();
+    });
+    control.on('error', () => undefined);
+  }
+
+  private wakePortWaiters(): void {
+    const waiters = this.portWaiters;
+    this.portWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
   private onExit(code: number | null, signal: string | null): void {
     if (this.exited) return;
     this.exited = { code, signal };
     endGroup(this.child);
     this.reader.end();
+    this.wakePortWaiters();
     this.finish(code, signal);
   }
 
@@ -94,7 +176,7 @@ export class WarmProcess {
 }
 
 /** Warm processes kept between files, at most `limit` alive at once: a file takes an idle process
- * of its own runtime, or a new one, and the longest idle process of another runtime makes room. */
+ * of its own runtime that can run it, or a new one, and the longest idle process makes room. */
 export class WarmPool {
   private readonly idle: WarmProcess[] = [];
   private busy = 0;
@@ -103,9 +185,9 @@ export class WarmPool {
 
   constructor(private readonly limit: number) {}
 
-  async acquire(key: string, spec: () => Promise<LaunchSpec> | LaunchSpec): Promise<WarmProcess> {
+  async acquire(key: string, bundle: string, spec: () => Promise<WarmLaunchSpec> | WarmLaunchSpec): Promise<WarmProcess> {
     this.busy++;
-    const at = this.idle.findIndex((p) => p.key === key && p.usable);
+    const at = this.idle.findIndex((p) => p.key === key && p.canRun(bundle));
     if (at !== -1) return this.idle.splice(at, 1)[0]!;
     while (this.idle.length > 0 && this.idle.length + this.busy > this.limit) this.idle.shift()!.kill();
     try {
@@ -120,7 +202,7 @@ export class WarmPool {
 
   release(process: WarmProcess): void {
     this.busy--;
-    if (process.usable) this.idle.push(process);
+    if (process.alive) this.idle.push(process);
     else process.kill();
   }
 

@@ -5,7 +5,7 @@
 // (it is not among bun's optional dependencies: install it by hand on such machines).
 
 import { fromRoot } from '../paths.ts';
-import type { RuntimeAdapter } from '../runtime.ts';
+import { warmHostOf, type RuntimeAdapter } from '../runtime.ts';
 import { findNpmBinary, isMusl, type BinaryCandidate } from './npm-binary.ts';
 
 const ARCH: Record<string, string> = { x64: 'x64', arm64: 'aarch64' };
@@ -45,7 +45,7 @@ export const bun: RuntimeAdapter = {
   },
   bareStart: (located) => ({ argv: [located.binary, '-e', '0'], env: QUIET_ENV }),
   launch: ({ located, bundle, context, workDir, caFile }) => bunLaunch(located.binary, [bundle, JSON.stringify(context)], workDir, caFile),
-  launchWarm: ({ located, host, workDir, caFile }) => bunLaunch(located.binary, [host], workDir, caFile),
+  launchWarm: ({ located, build, workDir, caFile }) => bunLaunch(located.binary, [warmHostOf(build)], workDir, caFile),
 };
 
 function bunLaunch(binary: string, args: string[], workDir: string, caFile: string) {

@@ -4,7 +4,7 @@
 // (a prompt would wait forever for a terminal that CI does not have).
 
 import { fromRoot } from '../paths.ts';
-import type { LaunchRequest, RuntimeAdapter, WarmLaunchRequest } from '../runtime.ts';
+import { warmHostOf, type LaunchRequest, type RuntimeAdapter, type WarmLaunchRequest } from '../runtime.ts';
 import { findNpmBinary } from './npm-binary.ts';
 
 const PLATFORM_PACKAGES: Record<string, string> = {
@@ -51,8 +51,8 @@ export const deno: RuntimeAdapter = {
     denoRun({ binary: located.binary, fixtures, workDir, caFile, readable: [], args: [bundle, JSON.stringify(context)] }),
   // The warm host imports bundles it is told about at run time, which Deno allows only from
   // readable paths: the build's output directory and nothing else.
-  launchWarm: ({ located, host, bundleDir, fixtures, workDir, caFile }: WarmLaunchRequest) =>
-    denoRun({ binary: located.binary, fixtures, workDir, caFile, readable: [bundleDir], args: [host] }),
+  launchWarm: ({ located, build, fixtures, workDir, caFile }: WarmLaunchRequest) =>
+    denoRun({ binary: located.binary, fixtures, workDir, caFile, readable: [build.outDir], args: [warmHostOf(build)] }),
 };
 
 function denoRun({ binary, fixtures, workDir, caFile, readable, args }: { binary: string; fixtures: unknown; workDir: string; caFile: string; readable: string[]; args: string[] }) {

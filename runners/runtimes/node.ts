@@ -2,7 +2,7 @@
 
 import { createRequire } from 'node:module';
 import { fromRoot } from '../paths.ts';
-import type { RuntimeAdapter } from '../runtime.ts';
+import { warmHostOf, type RuntimeAdapter } from '../runtime.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -31,5 +31,5 @@ export const node: RuntimeAdapter = {
     // The polyfill has no CA option; Node adds this file to its default trust store at start-up.
     env: { NODE_EXTRA_CA_CERTS: caFile },
   }),
-  launchWarm: ({ located, host, caFile }) => ({ argv: [located.binary, host], env: { NODE_EXTRA_CA_CERTS: caFile } }),
+  launchWarm: ({ located, build, caFile }) => ({ argv: [located.binary, warmHostOf(build)], env: { NODE_EXTRA_CA_CERTS: caFile } }),
 };

@@ -5,6 +5,7 @@
 // `workerd test` runs the worker's test() handler once and exits: measured on one file it costs
 // the same as `workerd serve` plus one request (about 80 ms either way), with no port to wait for.
 
+import { randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fromRoot } from '../paths.ts';
@@ -63,48 +64,64 @@ export const workerd: RuntimeAdapter = {
     const module = path.join(workDir, 'bare-start.mjs');
     await writeFile(module, 'export default { async test() {} };\n');
     const config = path.join(workDir, 'bare-start.capnp');
-    await writeFile(config, workerdConfig({ located, module: path.basename(module), context: null, certificates: [] }));
+    await writeFile(config, workerdConfig({ located, workers: [{ module: path.basename(module), context: null }], certificates: [] }));
     return { argv: [located.binary, 'test', config], cwd: workDir };
   },
   async launch({ located, bundle, context, workDir, caFile }) {
     const config = path.join(workDir, `${context.nonce}.capnp`);
     const certificates = pemBlocks(await readFile(caFile, 'utf8'));
     // embed paths are relative to the config file; absolute ones would be looked up under -I dirs.
-    await writeFile(config, workerdConfig({ located, module: path.relative(workDir, bundle), context, certificates }));
+    await writeFile(config, workerdConfig({ located, workers: [{ module: path.relative(workDir, bundle), context }], certificates }));
     return { argv: [located.binary, 'test', config], cwd: workDir };
+  },
+  // workerd loads no code after start-up, so its warm process serves every file of the run, each
+  // as a worker of its own on a socket of its own, and runs a file when the runner posts to it.
+  async launchWarm({ located, build, workDir, caFile }) {
+    const bundles = [...new Set(build.bundles.values())];
+    const config = path.join(workDir, `warm-${randomUUID()}.capnp`);
+    const certificates = pemBlocks(await readFile(caFile, 'utf8'));
+    await writeFile(config, workerdConfig({ located, workers: bundles.map((b) => ({ module: path.relative(workDir, b), context: null })), certificates, sockets: true }));
+    return {
+      argv: [located.binary, 'serve', config, '--control-fd=3'],
+      cwd: workDir,
+      http: { socketOf: Object.fromEntries(bundles.map((b, i) => [b, `file${i}`])) },
+    };
   },
 };
 
 interface ConfigInput {
   located: LocatedRuntime;
-  /** Path of the worker's module, relative to the config file. */
-  module: string;
-  context: unknown;
+  /** Each worker's module, relative to the config file, with its CONTEXT binding (null: none). */
+  workers: { module: string; context: unknown }[];
   certificates: string[];
+  /** Serve each worker on a loopback socket of its own (port chosen by the system) instead of
+   * running it under `workerd test`. */
+  sockets?: boolean;
 }
 
-function workerdConfig({ located, module, context, certificates }: ConfigInput): string {
+function workerdConfig({ located, workers, certificates, sockets = false }: ConfigInput): string {
   const q = capnpString;
   const date = located.details?.compatibilityDate ?? located.version.split(' ')[0]!;
+  const worker = ({ module, context }: ConfigInput['workers'][number]) => `(
+    modules = [(name = ${q(path.basename(module))}, esModule = embed ${q(module)})],
+    compatibilityDate = ${q(date)},
+    compatibilityFlags = [${COMPATIBILITY_FLAGS.map(q).join(', ')}],
+    bindings = [${context === null ? '' : `(name = "CONTEXT", json = ${q(JSON.stringify(context))})`}],
+    globalOutbound = "loopback",
+  )`;
+  const name = (i: number) => (workers.length === 1 && !sockets ? 'main' : `file${i}`);
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
   services = [
-    (name = "main", worker = .testWorker),
+${workers.map((w, i) => `    (name = ${q(name(i))}, worker = ${worker(w)}),`).join('\n')}
     # Loopback only: the fixtures are all the suite may reach.
     (name = "loopback", network = (
       allow = ["local"],
       tlsOptions = (trustedCertificates = [${certificates.map(q).join(', ')}]),
     )),
   ],
-);
-
-const testWorker :Workerd.Worker = (
-  modules = [(name = ${q(path.basename(module))}, esModule = embed ${q(module)})],
-  compatibilityDate = ${q(date)},
-  compatibilityFlags = [${COMPATIBILITY_FLAGS.map(q).join(', ')}],
-  bindings = [${context === null ? '' : `(name = "CONTEXT", json = ${q(JSON.stringify(context))})`}],
-  globalOutbound = "loopback",
+  sockets = [${sockets ? workers.map((_, i) => `\n    (name = ${q(name(i))}, address = "127.0.0.1:0", http = (), service = ${q(name(i))}),`).join('') + '\n  ' : ''}],
 );
 `;
 }

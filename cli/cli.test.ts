@@ -86,6 +86,10 @@ describe('bad input', () => {
     assertOneLine(await cli(['run', '--colour']), /unknown option '--colour'/);
   });
 
+  it('an unknown process model', async () => {
+    assertOneLine(await cli(['run', '--process-model', 'lukewarm']), /'lukewarm' is invalid\. Allowed choices are per-file, warm/);
+  });
+
   it('a fixture port that is already in use', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

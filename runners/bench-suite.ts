@@ -6,7 +6,9 @@
 // inside the runtime, plus the watchdog's wait for a file that hangs. The bare start is what one
 // launch costs with nothing to do; the subtest durations are connects, round trips and bounded
 // "must not happen" / "must happen" waits, which no runner can avoid. Whatever the wall time adds
-// beyond that is the runner's overhead: building, spawning, loading bundles, collecting.
+// beyond that is the runner's overhead: building, spawning, loading bundles, collecting. The rows per
+// runtime share one fixture server and one set of interop servers, started once and timed on their
+// own line; the whole matrix starts its own, as a user's run does.
 // The whole matrix runs its files in parallel, so its floor is the serial floor divided by the
 // number of jobs, or its longest file if that is longer: no schedule can finish sooner.
 
@@ -15,6 +17,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunResults } from '../records/result.ts';
+import { startFixtures } from '../echo-server/index.ts';
+import { startInterop } from '../interop/index.ts';
 import { buildBundles } from './build.ts';
 import { discoverTestFiles } from './discover.ts';
 import { DEFAULT_JOBS, DEFAULT_PROCESS_MODEL, PROCESS_MODELS, run, type ProcessModel } from './run.ts';
@@ -69,6 +73,13 @@ const sampler = setInterval(() => {
 }, 20);
 
 const files = await discoverTestFiles();
+let mark = performance.now();
+const fixtures = await startFixtures();
+const fixturesStartMs = performance.now() - mark;
+mark = performance.now();
+const interop = await startInterop();
+const interopStartMs = performance.now() - mark;
+const servers = { ...fixtures.addresses, interop: interop.addresses };
 const workDir = await mkdtemp(path.join(os.tmpdir(), 'sc-bench-'));
 const rows: string[][] = [['runtime', 'model', 'files', 'processes', 'bare start ms', 'test work ms', 'floor ms', 'wall ms', 'wall / floor']];
 const notes: string[] = [];
@@ -100,10 +111,10 @@ for (const adapter of runtimes) {
 
   // One file at a time, so that wall against floor is the runner's overhead and nothing else.
   // Warmed up once (build cache, file system cache), then each model in turn.
-  await run({ files, runtimes: [adapter.id], jobs: 1 });
+  await run({ files, runtimes: [adapter.id], jobs: 1, fixtures: servers });
   const byModel = new Map<ProcessModel, RunResults>();
   for (const model of PROCESS_MODELS) {
-    const { results, wall } = await timed({ files, runtimes: [adapter.id], jobs: 1, processModel: model });
+    const { results, wall } = await timed({ files, runtimes: [adapter.id], jobs: 1, processModel: model, fixtures: servers });
     byModel.set(model, results);
     const processes = launchedIn(results);
     const work = testWork(results);
@@ -115,6 +126,9 @@ for (const adapter of runtimes) {
   const diff = differences(byModel.get('per-file')!, byModel.get('warm')!);
   notes.push(`${adapter.id}: ${diff.length === 0 ? 'the same status for every subtest in both models' : `${diff.length} subtest(s) differ between the models: ${diff.slice(0, 5).join('; ')}`}`);
 }
+
+await interop.stop();
+await fixtures.stop();
 
 // The whole matrix as a user runs it: every runtime, fixture server start included, default jobs,
 // each process model.
@@ -135,6 +149,7 @@ await rm(workDir, { recursive: true, force: true });
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
 for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
 console.log('');
+console.log(`servers, started once for the rows above: fixture server ${fixturesStartMs.toFixed(0)} ms, interop servers (PostgreSQL cluster, SMTP) ${interopStartMs.toFixed(0)} ms`);
 for (const line of notes) console.log(line);
 for (const line of matrixRows) console.log(line);
 console.log(`whole matrix: ${matrixDiff.length === 0 ? 'the same status for every subtest in both models' : `${matrixDiff.length} subtest(s) differ: ${matrixDiff.slice(0, 5).join('; ')}`}`);

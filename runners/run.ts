@@ -72,6 +72,8 @@ interface RuntimePlan {
   record: RuntimeRecord;
   /** Runtime processes started for files, warm ones included. */
   launched: number;
+  /** A warm process of this runtime failed to start: the rest of its files get a process each. */
+  warmFailed?: boolean;
 }
 
 export async function run(options: RunOptions): Promise<RunResults> {
@@ -132,13 +134,24 @@ export async function run(options: RunOptions): Promise<RunResults> {
           try {
             const bundle = build.bundles.get(testFile.file)!;
             const { launchWarm } = plan.adapter;
-            if (warmPool && launchWarm) {
+            let warmOutcome: ProcessOutcome | undefined;
+            if (warmPool && launchWarm && !plan.warmFailed) {
               const warm = await warmPool.acquire(plan.record.id, bundle, () => launchWarm({ located: plan.located, build, fixtures: addresses, workDir, caFile }));
               try {
-                outcome = await warm.runFile(bundle, context, timeoutMs);
+                warmOutcome = await warm.runFile(bundle, context, timeoutMs);
               } finally {
                 warmPool.release(warm);
               }
+              // A warm process that could not even start (workerd evaluates every file's worker at
+              // start-up, so one file that throws at load stops them all) would cost every file:
+              // this runtime goes on with a process per file, and this file runs again in one.
+              if (warm.failedToStart) {
+                plan.warmFailed = true;
+                warmOutcome = undefined;
+              }
+            }
+            if (warmOutcome) {
+              outcome = warmOutcome;
             } else {
               plan.launched++;
               const spec = await plan.adapter.launch({ located: plan.located, bundle, context, fixtures: addresses, workDir, caFile });
@@ -183,7 +196,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
     suiteVersion: await suiteVersion(),
     runtimes: plans.map((p) => ({
       ...p.record,
-      processes: { model: warmPool && p.adapter.launchWarm ? 'warm' : 'per-file', launched: p.launched + (warmPool?.spawned.get(p.record.id) ?? 0) },
+      processes: { model: warmPool && p.adapter.launchWarm && !p.warmFailed ? 'warm' : 'per-file', launched: p.launched + (warmPool?.spawned.get(p.record.id) ?? 0) },
     })),
     host: { os: os.platform(), arch: os.arch(), release: os.release() },
     results,

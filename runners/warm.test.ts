@@ -3,7 +3,7 @@
 // timeout costs its file and a new process, never the run or a process left behind.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -110,6 +110,30 @@ describe('warm processes in workerd', () => {
     const { launched: count } = launched(warm)!;
     assert.ok(count === 2 || count === 3, `${count} processes: the second run of a file and the file after a timeout each need a new one`);
     await noWorkerdLeftovers();
+  });
+});
+
+describe('a warm workerd process that cannot start', () => {
+  it('hands the runtime back to a process per file, with the verdicts of a process per file', async () => {
+    // workerd evaluates every worker when it starts: one file that throws at load stops them all.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sc-warm-load-'));
+    try {
+      await writeFile(path.join(dir, 'throws-in-workerd.any.ts'), `
+export const meta = { title: 'throws at load in workerd', anchors: ['#connect-section'], level: 'required', subtests: { 'registered outside workerd only': {} } };
+if ((globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent === 'Cloudflare-Workers') throw new Error('deliberate failure at load in workerd');
+export default function (): void {
+  promise_test(async () => {}, 'registered outside workerd only');
+}
+`);
+      const files = [...(await discoverTestFiles(dir)), ...pick('opened')];
+      const { perFile, warm } = await both({ files, runtimes: ['workerd'], fixtures: fixtures.addresses, jobs: 1 });
+      assert.deepEqual(verdicts(warm), verdicts(perFile));
+      assert.equal(warm.files.find((f) => f.file === 'opened.any.ts')!.status, 'OK');
+      assert.equal(launched(warm)!.model, 'per-file');
+      await noWorkerdLeftovers();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -5,6 +5,8 @@
 // a file that overruns its timeout is a TIMEOUT. In both of the last cases the process is killed
 // with its group and the next file gets a new one.
 
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { HarnessContext, WarmRequest } from '../records/channel.ts';
 import { ChannelReader, endGroup, spawnGroup, type ProcessOutcome } from './launch.ts';
 import type { WarmLaunchSpec } from './runtime.ts';
@@ -48,6 +50,11 @@ export class WarmProcess {
 
   get alive(): boolean {
     return this.exited === null;
+  }
+
+  /** Ended before it was ready for files: an http process that never reported all its sockets. */
+  get failedToStart(): boolean {
+    return this.exited !== null && this.spec.http !== undefined && this.ports.size < Object.keys(this.spec.http.socketOf).length;
   }
 
   /** Still running, not busy with a file, and able to run this bundle. */
@@ -120,25 +127,17 @@ export class WarmProcess {
   }
 
   private readControl(): void {
-    const control = this.child.stdio[3] as NodeJS.ReadableStream;
-    control.setEncoding('utf8');
-    let pending = '';
-    control.on('data', (chunk: string) => {
-      pending += chunk;
-      let newline: number;
-      while ((newline = pending.indexOf('\n')) !== -1) {
-        const line = pending.slice(0, newline);
-        pending = pending.slice(newline + 1);
-        try {
-          const event = JSON.parse(line) as { event?: string; socket?: string; port?: number };
-          if (event.event === 'listen' && typeof event.socket === 'string' && typeof event.port === 'number') this.ports.set(event.socket, event.port);
-        } catch {
-          // Not a control message the runner knows.
-        }
+    const control = this.child.stdio[3] as Readable;
+    control.on('error', () => undefined);
+    createInterface({ input: control, crlfDelay: Infinity }).on('line', (line) => {
+      try {
+        const event = JSON.parse(line) as { event?: string; socket?: string; port?: number };
+        if (event.event === 'listen' && typeof event.socket === 'string' && typeof event.port === 'number') this.ports.set(event.socket, event.port);
+      } catch {
+        // Not a control message the runner knows.
       }
       this.wakePortWaiters();
     });
-    control.on('error', () => undefined);
   }
 
   private wakePortWaiters(): void {

@@ -30,9 +30,9 @@ export function runtimesTable(results: RunResults): string {
 
 /** The performance tier's figures as lines of Markdown (preamble, table, what was not measured), or
  * none when the run has no figures. */
-export function perfMarkdown(results: RunResults): string[] {
+export function perfMarkdown(results: RunResults, perfRun: RunResults = results): string[] {
   const figures = perfFigures(results);
-  const missing = perfNotMeasured(results);
+  const missing = perfNotMeasured(perfRun);
   if (figures.length === 0 && missing.length === 0) return [];
   const out = [PERF_PREAMBLE, ''];
   if (figures.length > 0) {

@@ -62,7 +62,7 @@ export function registerConformance(program: Command): void {
           process.exitCode = 130;
           return;
         }
-        await writeFile(opts.file, conformanceMarkdown(merged, { anchorOrder: SPEC_ANCHORS }));
+        await writeFile(opts.file, conformanceMarkdown(merged, { anchorOrder: SPEC_ANCHORS, perfRun: perf }));
         process.stdout.write(terminalMatrix(merged, { anchorOrder: SPEC_ANCHORS, colours: c }) + '\n\n');
         process.stdout.write(perfTable(perf) + '\n');
         process.stdout.write(`wrote ${opts.file} (${merged.runtimes.map((r) => r.id).join(', ')}); reports in ${opts.out}\n`);

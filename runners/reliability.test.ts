@@ -70,9 +70,10 @@ describe('misbehaving runtimes', () => {
 });
 
 describe('interrupting a run', () => {
-  it('SIGINT kills the runtime processes, writes partial results and exits 130', async () => {
+  // node's warm host (a bundle) and workerd's warm process (`workerd serve`), the two kinds there are.
+  for (const [runtime, looksLike] of [['node', /\.mjs/], ['workerd', /workerd serve/]] as const) it(`SIGINT kills the ${runtime} processes, writes partial results and exits 130`, async () => {
     const out = await mkdtemp(path.join(os.tmpdir(), 'sc-interrupt-'));
-    const cli = spawn(process.execPath, ['--import', 'tsx', fromRoot('cli/main.ts'), 'run', '--runtime', 'node', '--filter', 'hangs', '--timeout', '60000', '--out', out], {
+    const cli = spawn(process.execPath, ['--import', 'tsx', fromRoot('cli/main.ts'), 'run', '--runtime', runtime, '--filter', 'hangs', '--timeout', '60000', '--out', out], {
       env: { ...process.env, SOCKETS_CONFORMANCE_TESTS_DIR: fromRoot('runners/testdata') },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -80,7 +81,7 @@ describe('interrupting a run', () => {
     // Wait until the runtime process for the file exists (bounded polling of the process table).
     let runtimePid: number | undefined;
     for (let i = 0; i < 200 && runtimePid === undefined; i++) {
-      runtimePid = descendants(cli.pid!).find((p) => p.command.includes('.mjs'))?.pid;
+      runtimePid = descendants(cli.pid!).find((p) => looksLike.test(p.command))?.pid;
       if (runtimePid === undefined) await new Promise((r) => setTimeout(r, 50));
     }
     assert.ok(runtimePid, 'the runtime process started');

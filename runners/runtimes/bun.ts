@@ -4,8 +4,8 @@
 // CPU without AVX2 the regular build dies at start, and the `-baseline` package is the fallback
 // (it is not among bun's optional dependencies: install it by hand on such machines).
 
-import { fromRoot } from '../paths.ts';
 import { warmHostOf, type RuntimeAdapter } from '../runtime.ts';
+import { POLYFILL_BUILD } from './polyfill-build.ts';
 import { findNpmBinary, isMusl, type BinaryCandidate } from './npm-binary.ts';
 
 const ARCH: Record<string, string> = { x64: 'x64', arm64: 'aarch64' };
@@ -36,13 +36,7 @@ export const bun: RuntimeAdapter = {
       details: { npm: found.npmPackage, connect: 'polyfill @arrowood.dev/socket over node:net/node:tls' },
     };
   },
-  build: {
-    platform: 'node',
-    external: [],
-    glue: fromRoot('harness/glue/process.ts'),
-    defaultConnect: fromRoot('harness/connect/polyfill.ts'),
-    warmHost: fromRoot('harness/glue/warm-host.ts'),
-  },
+  build: POLYFILL_BUILD,
   bareStart: (located) => ({ argv: [located.binary, '-e', '0'], env: QUIET_ENV }),
   launch: ({ located, bundle, context, workDir, caFile }) => bunLaunch(located.binary, [bundle, JSON.stringify(context)], workDir, caFile),
   launchWarm: ({ located, build, workDir, caFile }) => bunLaunch(located.binary, [warmHostOf(build)], workDir, caFile),

@@ -3,8 +3,8 @@
 // the bundle. Permissions: network to the fixture addresses only, nothing else, and never a prompt
 // (a prompt would wait forever for a terminal that CI does not have).
 
-import { fromRoot } from '../paths.ts';
 import { warmHostOf, type LaunchRequest, type RuntimeAdapter, type WarmLaunchRequest } from '../runtime.ts';
+import { POLYFILL_BUILD } from './polyfill-build.ts';
 import { findNpmBinary } from './npm-binary.ts';
 
 const PLATFORM_PACKAGES: Record<string, string> = {
@@ -39,13 +39,7 @@ export const deno: RuntimeAdapter = {
       details: { npm: found.npmPackage, connect: 'polyfill @arrowood.dev/socket over node:net/node:tls', ...(v8 ? { v8 } : {}) },
     };
   },
-  build: {
-    platform: 'node',
-    external: [],
-    glue: fromRoot('harness/glue/process.ts'),
-    defaultConnect: fromRoot('harness/connect/polyfill.ts'),
-    warmHost: fromRoot('harness/glue/warm-host.ts'),
-  },
+  build: POLYFILL_BUILD,
   bareStart: (located) => ({ argv: [located.binary, 'eval', '0'], env: QUIET_ENV }),
   launch: ({ located, bundle, context, fixtures, workDir, caFile }: LaunchRequest) =>
     denoRun({ binary: located.binary, fixtures, workDir, caFile, readable: [], args: [bundle, JSON.stringify(context)] }),

@@ -1,8 +1,8 @@
 // Node.js (the one running the suite) with the @arrowood.dev/socket polyfill.
 
 import { createRequire } from 'node:module';
-import { fromRoot } from '../paths.ts';
 import { warmHostOf, type RuntimeAdapter } from '../runtime.ts';
+import { POLYFILL_BUILD } from './polyfill-build.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -18,13 +18,7 @@ export const node: RuntimeAdapter = {
       details: { connect: `@arrowood.dev/socket@${polyfill.version}` },
     };
   },
-  build: {
-    platform: 'node',
-    external: [],
-    glue: fromRoot('harness/glue/process.ts'),
-    defaultConnect: fromRoot('harness/connect/polyfill.ts'),
-    warmHost: fromRoot('harness/glue/warm-host.ts'),
-  },
+  build: POLYFILL_BUILD,
   bareStart: (located) => ({ argv: [located.binary, '-e', '0'] }),
   launch: ({ located, bundle, context, caFile }) => ({
     argv: [located.binary, bundle, JSON.stringify(context)],

@@ -17,7 +17,7 @@ import { classifyFile, launch, type ProcessOutcome } from './launch.ts';
 import { runtimes, findRuntime } from './runtimes/index.ts';
 import { WarmPool } from './warm.ts';
 import { readTimings, recordTimings, scheduleOrder, timingKey, type Timings } from './schedule.ts';
-import { RuntimeUnavailable, type LocatedRuntime, type RuntimeAdapter } from './runtime.ts';
+import { RuntimeUnavailable, type LaunchRequest, type LocatedRuntime, type RuntimeAdapter, type WarmLaunchRequest } from './runtime.ts';
 import { suiteVersion } from './version.ts';
 
 /** A problem with the user's input or environment: one line, exit code 2. */
@@ -132,31 +132,8 @@ export async function run(options: RunOptions): Promise<RunResults> {
           const context = { nonce, fixtures: addresses, runtime: plan.record.id, ...(options.perf ? { perf: options.perf } : {}) };
           let outcome: ProcessOutcome;
           try {
-            const bundle = build.bundles.get(testFile.file)!;
-            const { launchWarm } = plan.adapter;
-            let warmOutcome: ProcessOutcome | undefined;
-            if (warmPool && launchWarm && !plan.warmFailed) {
-              const warm = await warmPool.acquire(plan.record.id, bundle, () => launchWarm({ located: plan.located, build, fixtures: addresses, workDir, caFile }));
-              try {
-                warmOutcome = await warm.runFile(bundle, context, timeoutMs);
-              } finally {
-                warmPool.release(warm);
-              }
-              // A warm process that could not even start (workerd evaluates every file's worker at
-              // start-up, so one file that throws at load stops them all) would cost every file:
-              // this runtime goes on with a process per file, and this file runs again in one.
-              if (warm.failedToStart) {
-                plan.warmFailed = true;
-                warmOutcome = undefined;
-              }
-            }
-            if (warmOutcome) {
-              outcome = warmOutcome;
-            } else {
-              plan.launched++;
-              const spec = await plan.adapter.launch({ located: plan.located, bundle, context, fixtures: addresses, workDir, caFile });
-              outcome = await launch(spec, nonce, timeoutMs);
-            }
+            const request = { located: plan.located, bundle: build.bundles.get(testFile.file)!, context, fixtures: addresses, workDir, caFile };
+            outcome = await runInProcess(plan, request, build, timeoutMs, warmPool);
           } catch (error) {
             // Our own failure to launch costs this file only.
             outcome = { messages: [], outputTail: `runner error: ${(error as Error).message}`, exitCode: null, signal: null, timedOut: false, malformed: 0, durationMs: 0 };
@@ -205,6 +182,29 @@ export async function run(options: RunOptions): Promise<RunResults> {
     unavailable,
     interrupted: options.signal?.aborted ? { signal: String(options.signal.reason ?? 'aborted'), filesNotRun: notRun } : null,
   };
+}
+
+/** Runs one file in a warm process of its runtime where the model and the runtime allow it, else in
+ * a process of its own. */
+async function runInProcess(plan: RuntimePlan, request: LaunchRequest, build: WarmLaunchRequest['build'], timeoutMs: number, warmPool: WarmPool | undefined): Promise<ProcessOutcome> {
+  const { launchWarm } = plan.adapter;
+  if (warmPool && launchWarm && !plan.warmFailed) {
+    const { located, fixtures, workDir, caFile } = request;
+    const warm = await warmPool.acquire(plan.record.id, request.bundle, () => launchWarm({ located, fixtures, workDir, caFile, build }));
+    let outcome: ProcessOutcome;
+    try {
+      outcome = await warm.runFile(request.bundle, request.context, timeoutMs);
+    } finally {
+      warmPool.release(warm);
+    }
+    if (!warm.failedToStart) return outcome;
+    // A warm process that could not even start (workerd evaluates every file's worker at start-up,
+    // so one file that throws at load stops them all) would cost every file: this runtime goes on
+    // with a process per file, and this file runs again in one.
+    plan.warmFailed = true;
+  }
+  plan.launched++;
+  return launch(await plan.adapter.launch(request), request.context.nonce, timeoutMs);
 }
 
 async function planRuntimes(requested: (string | RuntimeAdapter)[] | undefined, impl: string | undefined, available: readonly RuntimeAdapter[]) {

@@ -11,7 +11,7 @@ import * as tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type { PerfPlan } from '../records/channel.ts';
 import type { Endpoint, FixtureAddresses } from '../records/fixtures.ts';
-import { CHUNK_BYTES, MiB, now, percentile, STEP_DEADLINE_MS, WARM_UP, within, type FigureKey } from '../tests/perf/figures.ts';
+import { CHUNK_BYTES, connectionRate, MiB, now, percentile, STEP_DEADLINE_MS, WARM_UP, within, type FigureKey } from '../tests/perf/figures.ts';
 
 export interface BaselineFigure {
   value: number;
@@ -161,20 +161,6 @@ async function roundTrips(socket: net.Socket, count: number): Promise<number[]> 
     times.push(now() - started);
   }
   return times;
-}
-
-/** Connections per second, `concurrency` in flight, each running `one` from connect to close. */
-async function connectionRate(count: number, concurrency: number, one: () => Promise<void>): Promise<number> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      next++;
-      await one();
-    }
-  };
-  const started = now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return count / ((now() - started) / 1000);
 }
 
 function connectTls(options: tls.ConnectionOptions): Promise<tls.TLSSocket> {

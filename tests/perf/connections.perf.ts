@@ -2,7 +2,7 @@
 // fixture server's plain echo service, several in flight at once.
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
 import type { Socket } from '../lib/sockets-api.ts';
-import { now, STEP_DEADLINE_MS, WARM_UP, within } from './figures.ts';
+import { connectionRate, STEP_DEADLINE_MS, WARM_UP, within } from './figures.ts';
 import { planOf, reportFigure } from './report.ts';
 
 export const meta: FileMeta = {
@@ -16,19 +16,6 @@ export const meta: FileMeta = {
     'connection set-up: connect, 1-byte echo, close': {},
   },
 };
-
-async function rate(count: number, concurrency: number, one: () => Promise<void>): Promise<number> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      next++;
-      await one();
-    }
-  };
-  const started = now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  return count / ((now() - started) / 1000);
-}
 
 const hasOpened = (socket: Socket) => typeof (socket.opened as unknown as { then?: unknown } | undefined)?.then === 'function';
 
@@ -46,8 +33,8 @@ export default function (ctx: TestContext): void {
       await within(socket.opened, STEP_DEADLINE_MS, 'opened');
       await within(socket.close(), STEP_DEADLINE_MS, 'close()');
     };
-    await rate(WARM_UP.connections, plan.connectionConcurrency, one);
-    const perSecond = await rate(plan.connections, plan.connectionConcurrency, one);
+    await connectionRate(WARM_UP.connections, plan.connectionConcurrency, one);
+    const perSecond = await connectionRate(plan.connections, plan.connectionConcurrency, one);
     reportFigure(ctx, 'connectOpened', perSecond, { samples: plan.connections, note: `${plan.connectionConcurrency} in flight; close() awaited` });
   }, 'connection set-up: connect, opened, close');
 
@@ -66,8 +53,8 @@ export default function (ctx: TestContext): void {
       reader.releaseLock();
       await within(Promise.resolve(socket.close()), STEP_DEADLINE_MS, 'close()');
     };
-    await rate(WARM_UP.connections, plan.connectionConcurrency, one);
-    const perSecond = await rate(plan.connections, plan.connectionConcurrency, one);
+    await connectionRate(WARM_UP.connections, plan.connectionConcurrency, one);
+    const perSecond = await connectionRate(plan.connections, plan.connectionConcurrency, one);
     const note = `${plan.connectionConcurrency} in flight; close() awaited${opened ? '' : '; this connect() has no opened, so this is its only connection figure'}`;
     reportFigure(ctx, 'connectEcho', perSecond, { samples: plan.connections, note });
   }, 'connection set-up: connect, 1-byte echo, close');

@@ -82,6 +82,22 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
   }
 }
 
+/** Connections per second, `concurrency` in flight, each running `one` from connect to close. The
+ * runtime's figure and the bare node:net baseline are both measured with this one loop, so their
+ * ratio compares the sockets and not two ways of counting. */
+export async function connectionRate(count: number, concurrency: number, one: () => Promise<void>): Promise<number> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      await one();
+    }
+  };
+  const started = now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return count / ((now() - started) / 1000);
+}
+
 /** A monotonic clock in milliseconds where the runtime has one. */
 export const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 

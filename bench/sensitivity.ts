@@ -11,9 +11,9 @@ import path from 'node:path';
 import type { Fixtures } from '../echo-server/index.ts';
 import { startFixtures } from '../echo-server/index.ts';
 import type { ResultRecord, RunResults } from '../records/result.ts';
-import { discoverTestFiles } from './discover.ts';
-import { fromRoot } from './paths.ts';
-import { run } from './run.ts';
+import { discoverTestFiles } from '../runners/discover.ts';
+import { fromRoot } from '../runners/paths.ts';
+import { run } from '../runners/run.ts';
 
 /** Where the reference and the broken implementations run: node, the runtime they were written
  * and checked on. (Bun starts faster, but there the "must not happen" window of the allowHalfOpen

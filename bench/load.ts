@@ -4,7 +4,7 @@
 // exits 1 when a connection failed, a byte was lost or corrupted, or a suite file did not finish.
 // Bounded: everything stops by itself within --limit seconds.
 //
-//   tsx echo-server/bench-load.ts [--connections 1000] [--tls-share 0.5] [--limit 60]
+//   tsx bench/load.ts [--connections 1000] [--tls-share 0.5] [--limit 60]
 //
 // "Clean" means: every connection opened and still open when the load stopped, no connection error,
 // every byte sent came back unchanged, every suite file completed (OK), and the suite's verdicts are
@@ -24,7 +24,7 @@ import { discoverTestFiles } from '../runners/discover.ts';
 import { killAll } from '../runners/launch.ts';
 import { fromRoot } from '../runners/paths.ts';
 import { run } from '../runners/run.ts';
-import { startFixtures } from './index.ts';
+import { startFixtures } from '../echo-server/index.ts';
 
 /** Connections opened at once while building up the load (the listeners' accept backlog is 511). */
 const OPEN_CONCURRENCY = 64;

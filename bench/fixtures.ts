@@ -3,14 +3,14 @@
 // does not share a thread with it; rounds alternate between the two so machine load hits both alike.
 // Figures are printed, never asserted.
 //
-//   tsx echo-server/bench.ts [--mib 256] [--connections 2000] [--rounds 3]
+//   tsx bench/fixtures.ts [--mib 256] [--connections 2000] [--rounds 3]
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startFixtures } from './index.ts';
+import { startFixtures } from '../echo-server/index.ts';
 
 const CHUNK = 64 * 1024;
 /** Connections in flight at once in the connection-rate test. */

@@ -19,11 +19,11 @@ import path from 'node:path';
 import type { RunResults } from '../records/result.ts';
 import { startFixtures } from '../echo-server/index.ts';
 import { startInterop } from '../interop/index.ts';
-import { buildBundles } from './build.ts';
-import { discoverTestFiles } from './discover.ts';
-import { DEFAULT_JOBS, DEFAULT_PROCESS_MODEL, PROCESS_MODELS, run, type ProcessModel } from './run.ts';
-import { runtimes } from './runtimes/index.ts';
-import { RuntimeUnavailable, type LocatedRuntime, type RuntimeAdapter } from './runtime.ts';
+import { buildBundles } from '../runners/build.ts';
+import { discoverTestFiles } from '../runners/discover.ts';
+import { DEFAULT_JOBS, DEFAULT_PROCESS_MODEL, PROCESS_MODELS, run, type ProcessModel } from '../runners/run.ts';
+import { runtimes } from '../runners/runtimes/index.ts';
+import { RuntimeUnavailable, type LocatedRuntime, type RuntimeAdapter } from '../runners/runtime.ts';
 
 const COLD_START_SAMPLES = 9;
 

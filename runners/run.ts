@@ -55,6 +55,8 @@ export interface RunOptions {
   jobs?: number;
   /** An already running fixture server; otherwise one is started (and stopped) for the run. */
   fixtures?: FixtureAddresses;
+  /** Called with a line worth telling the user about the run's set-up (e.g. why PostgreSQL is missing). */
+  onNotice?: (line: string) => void;
   /** Called after every file, for progress output. */
   onFile?: (file: FileRecord, results: ResultRecord[]) => void;
   /** Set to stop launching new files (e.g. on SIGINT); files not run are listed in the results. */
@@ -93,6 +95,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
       throw error;
     }
     addresses = { ...addresses, interop: interop.addresses };
+    if (interop.addresses.postgresUnavailable) options.onNotice?.(`interop tier: ${interop.addresses.postgresUnavailable}; its PostgreSQL scenarios are PRECONDITION_FAILED`);
   }
   const workRoot = await mkdtemp(path.join(os.tmpdir(), 'sockets-conformance-run-'));
   const caFile = path.join(workRoot, 'fixture-ca.pem');

@@ -26,7 +26,7 @@ export function registerConformance(program: Command): void {
       const progress = (file: { runtime: string; file: string; status: string; durationMs: number }) =>
         process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`));
       try {
-        const results = await run({ files: await discoverTestFiles(), signal: interrupt.signal, onFile: progress });
+        const results = await run({ files: await discoverTestFiles(), signal: interrupt.signal, onFile: progress, onNotice: (line) => process.stderr.write(c.yellow(`${line}\n`)) });
         // An interrupted run describes part of the suite only: it must not replace the published file.
         if (results.interrupted) {
           await writeReports(results, opts.out);

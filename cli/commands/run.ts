@@ -74,6 +74,7 @@ export function registerRun(program: Command): void {
             processModel: opts.processModel,
             fixtures: fixtures.addresses,
             signal: interrupt.signal,
+            onNotice: (line) => process.stderr.write(c.yellow(`${line}\n`)),
             onFile: (file) => process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`)),
           }));
         }

@@ -5,7 +5,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { writeResults } from '../records/io.ts';
+import type { LoadedExpectations } from '../records/expectations.ts';
 import type { RunResults } from '../records/result.ts';
+import { expectationLookup } from '../reporters/causes.ts';
 import { badgeEndpointJson, badges, badgeSvg } from '../reporters/badges.ts';
 import { conformanceMarkdown } from '../reporters/conformance.ts';
 import { buildCoverage, coverageMarkdown } from '../reporters/coverage.ts';
@@ -24,6 +26,9 @@ export interface WriteOptions {
   formats?: readonly Format[];
   /** The suite's catalogue and files; read from this checkout when not given. */
   index?: SuiteIndex;
+  /** The expectations files of the run: their reasons name the causes of failures in every report,
+   * and the HTML report shows each subtest's entry. */
+  expectations?: ReadonlyMap<string, LoadedExpectations>;
 }
 
 /** The catalogue and the declared subtests of every test file, for coverage. */
@@ -41,6 +46,7 @@ export async function writeReports(results: RunResults, dir: string, options: Wr
   const formats = new Set(options.formats ?? FORMATS);
   const index = formats.has('coverage') || formats.has('html') ? (options.index ?? (await suiteIndex())) : options.index;
   const anchorOrder = SPEC_ANCHORS;
+  const expectations = expectationLookup(options.expectations);
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   const put = async (name: string, text: string) => {
@@ -54,10 +60,10 @@ export async function writeReports(results: RunResults, dir: string, options: Wr
     for (const r of results.runtimes) await put(`wptreport-${safeName(r.id)}.json`, wptReportJson(results, r.id, { os: results.host?.os ?? os.platform() }));
   }
   if (formats.has('junit')) await put('junit.xml', junitXml(results));
-  if (formats.has('markdown')) await put('report.md', markdownReport(results, { anchorOrder }));
+  if (formats.has('markdown')) await put('report.md', markdownReport(results, { anchorOrder, expectations }));
   if (formats.has('coverage')) await put('coverage.md', coverageMarkdown(buildCoverage(index!, results)));
-  if (formats.has('conformance')) await put('CONFORMANCE.md', conformanceMarkdown(results, { anchorOrder }));
-  if (formats.has('html')) await put('report.html', htmlReport(results, { anchorOrder, index }));
+  if (formats.has('conformance')) await put('CONFORMANCE.md', conformanceMarkdown(results, { anchorOrder, expectations }));
+  if (formats.has('html')) await put('report.html', htmlReport(results, { anchorOrder, index, expectations }));
   if (formats.has('badges')) {
     for (const b of badges(results)) {
       await put(`badges/${safeName(b.runtime)}.svg`, badgeSvg(b));

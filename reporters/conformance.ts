@@ -4,7 +4,8 @@
 
 import type { ResultRecord, RunResults } from '../records/result.ts';
 import { anchorUrl, buildMatrix, mdCell, orderKeys } from './format.ts';
-import { markdownMatrix, perfMarkdown, runtimesTable } from './markdown.ts';
+import { causesMarkdown, markdownMatrix, perfMarkdown, runtimesTable } from './markdown.ts';
+import type { ExpectationLookup } from './causes.ts';
 
 export interface Disagreement {
   file: string;
@@ -51,6 +52,10 @@ export interface ConformanceOptions {
   /** The performance tier's own run, whose subtests say why a figure is missing; its figures are
    * already in `results.perf`, and its subtests stay out of the matrix. */
   perfRun?: RunResults;
+  /** Expectations entries, whose reasons name the causes of failures. */
+  expectations?: ExpectationLookup;
+  /** How many causes each runtime's part opens with (default 5). */
+  topCauses?: number;
 }
 
 export function conformanceMarkdown(results: RunResults, options: ConformanceOptions = {}): string {
@@ -77,6 +82,9 @@ export function conformanceMarkdown(results: RunResults, options: ConformanceOpt
     '',
   ];
   if (results.interrupted) out.push(`**This run was interrupted** (${results.interrupted.signal}); ${results.interrupted.filesNotRun.length} file(s) were not run.`, '');
+
+  out.push('## What to fix first, per runtime', '', 'Each runtime\'s non-passing judged subtests grouped by cause (the expectation\'s reason where there is one, else the message); the causes that keep the most required subtests from passing come first.', '');
+  out.push(...causesMarkdown(results, options.expectations, { top: options.topCauses ?? 5 }));
 
   const dis = disagreements(results);
   out.push('## Where runtimes disagree', '');

@@ -12,6 +12,8 @@ import { SPEC_ANCHORS } from '../../tests/requirements.ts';
 import { colours } from '../colours.ts';
 import { interruptOnSignals } from '../interrupt.ts';
 import { writeReports } from '../write-reports.ts';
+import { loadForRun } from '../judge.ts';
+import { expectationLookup } from '../../reporters/causes.ts';
 import { perfTable } from './perf.ts';
 
 export function registerConformance(program: Command): void {
@@ -26,6 +28,7 @@ export function registerConformance(program: Command): void {
       const progress = (file: { runtime: string; file: string; status: string; durationMs: number }) =>
         process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`));
       try {
+        const expectations = await loadForRun();
         const results = await run({ files: await discoverTestFiles(), signal: interrupt.signal, onFile: progress, onNotice: (line) => process.stderr.write(c.yellow(`${line}\n`)) });
         // An interrupted run describes part of the suite only: it must not replace the published file.
         if (results.interrupted) {
@@ -56,13 +59,13 @@ export function registerConformance(program: Command): void {
         // only its figures join the conformance results, so the matrix counts spec subtests alone.
         await writeReports(perf, path.join(opts.out, 'perf'), { formats: ['json'] });
         const merged: RunResults = { ...results, finishedAt: perf.finishedAt, perf: perf.perf ?? [] };
-        await writeReports(merged, opts.out);
+        await writeReports(merged, opts.out, { expectations });
         if (perf.interrupted) {
           process.stderr.write(c.red(`interrupted during the performance tier: ${opts.file} left as it was; results in ${opts.out}\n`));
           process.exitCode = 130;
           return;
         }
-        await writeFile(opts.file, conformanceMarkdown(merged, { anchorOrder: SPEC_ANCHORS, perfRun: perf }));
+        await writeFile(opts.file, conformanceMarkdown(merged, { anchorOrder: SPEC_ANCHORS, perfRun: perf, expectations: expectationLookup(expectations) }));
         process.stdout.write(terminalMatrix(merged, { anchorOrder: SPEC_ANCHORS, colours: c }) + '\n\n');
         process.stdout.write(perfTable(perf) + '\n');
         process.stdout.write(`wrote ${opts.file} (${merged.runtimes.map((r) => r.id).join(', ')}); reports in ${opts.out}\n`);

@@ -6,6 +6,8 @@ import { terminalMatrix } from '../../reporters/matrix.ts';
 import { UsageError } from '../../runners/run.ts';
 import { SPEC_ANCHORS } from '../../tests/requirements.ts';
 import { colours } from '../colours.ts';
+import { DEFAULT_EXPECTATIONS_DIR, loadForRun } from '../judge.ts';
+import { expectationLookup } from '../../reporters/causes.ts';
 import { FORMATS, suiteIndex, writeReports, type Format } from '../write-reports.ts';
 
 interface ReportFlags {
@@ -15,6 +17,7 @@ interface ReportFlags {
   by: 'anchor' | 'file';
   details?: boolean;
   coverage?: boolean;
+  expectations: string;
 }
 
 export function registerReport(program: Command): void {
@@ -25,8 +28,9 @@ export function registerReport(program: Command): void {
     .option('--out <dir>', 'where the outputs are written (default: the --from folder)')
     .option('--format <list>', `comma-separated subset of ${FORMATS.join(', ')} (default: all)`)
     .addOption(new Option('--by <rows>', 'matrix rows').choices(['anchor', 'file']).default('anchor'))
-    .option('--details', 'list each non-passing subtest with its message under the matrix')
+    .option('--details', 'list the non-passing subtests with their messages under the matrix, grouped by cause, most required first')
     .option('--coverage', 'print spec coverage (catalogue entries and their subtests) instead of the matrix')
+    .option('--expectations <dir>', 'folder of per-runtime expectations files, whose reasons name the causes of failures', DEFAULT_EXPECTATIONS_DIR)
     .action(async (opts: ReportFlags, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
       const formats = opts.format?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...FORMATS];
@@ -35,11 +39,12 @@ export function registerReport(program: Command): void {
       const results = await readResults(opts.from);
       const out = opts.out ?? (opts.from.endsWith('.json') ? opts.from.replace(/[^/\\]*$/, '') || '.' : opts.from);
       const index = await suiteIndex();
-      const written = await writeReports(results, out, { formats: formats as Format[], index });
+      const expectations = await loadForRun(opts.expectations);
+      const written = await writeReports(results, out, { formats: formats as Format[], index, expectations });
       process.stdout.write(
         (opts.coverage
           ? coverageText(buildCoverage(index, results), c)
-          : terminalMatrix(results, { by: opts.by, details: opts.details, anchorOrder: SPEC_ANCHORS, colours: c })) + '\n',
+          : terminalMatrix(results, { by: opts.by, details: opts.details, anchorOrder: SPEC_ANCHORS, colours: c, expectations: expectationLookup(expectations) })) + '\n',
       );
       process.stdout.write(c.dim(`wrote ${written.length} file(s) to ${out}\n`));
     });

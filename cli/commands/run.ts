@@ -82,7 +82,7 @@ export function registerRun(program: Command): void {
         combined.shard = shard;
         const judged = await judge(combined, expectations, { knownFiles: (await discoverTestFiles()).map((f) => f.file), update: opts.updateExpectations && !interrupt.signal.aborted && opts.expectations, colours: c });
         const results = judged.results;
-        const [written] = await writeReports(results, opts.out);
+        const [written] = await writeReports(results, opts.out, { expectations });
         process.stdout.write(terminalMatrix(results, { anchorOrder: SPEC_ANCHORS, colours: c }) + '\n');
         const failing = requiredFailures(results);
         if (results.repeat) {

@@ -44,6 +44,8 @@ const OWN_BAR_TIERS = ['regression'];
 
 export function tierBars(results: RunResults): TierBar[] {
   const bars: TierBar[] = [];
+  // A tier present in the run gets its bar in every runtime's row, so that the rows line up.
+  const ownTiers = OWN_BAR_TIERS.filter((t) => results.results.some((r) => String(r.tier) === t));
   for (const { id } of results.runtimes) {
     const mine = results.results.filter((r) => r.runtime === id && r.tier !== 'perf');
     const own = (r: ResultRecord) => OWN_BAR_TIERS.includes(String(r.tier));
@@ -51,9 +53,9 @@ export function tierBars(results: RunResults): TierBar[] {
       const rs = mine.filter((r) => r.level === level && !own(r));
       bars.push({ runtime: id, tier: level, passed: rs.filter((r) => r.status === 'PASS').length, total: rs.length, params: { runtime: id, level } });
     }
-    for (const tier of OWN_BAR_TIERS) {
+    for (const tier of ownTiers) {
       const rs = mine.filter((r) => String(r.tier) === tier);
-      if (rs.length > 0) bars.push({ runtime: id, tier, passed: rs.filter((r) => r.status === 'PASS').length, total: rs.length, params: { runtime: id, q: tier } });
+      bars.push({ runtime: id, tier, passed: rs.filter((r) => r.status === 'PASS').length, total: rs.length, params: { runtime: id, q: tier } });
     }
   }
   return bars;

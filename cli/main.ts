@@ -4,6 +4,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { commands } from './commands/index.ts';
 import { UsageError } from '../runners/run.ts';
+import { suiteVersion } from '../runners/version.ts';
+import { DRAFT } from '../records/draft.ts';
 
 // A reader that stops early (`| head`) is not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {
@@ -19,6 +21,8 @@ const program = new Command('sockets-conformance')
   // Commander's own errors (unknown option, missing argument) as one line with a pointer to help.
   .configureOutput({ outputError: (text, write) => write(`sockets-conformance: ${text.split('\n')[0]!.replace(/^error: /, '')} (see --help)\n`) });
 program.addOption(new Option('--no-color', 'plain output'));
+// --version: the suite and the draft it targets, so a report can be read against the right text.
+program.version(`sockets-conformance ${await suiteVersion()}, tests derived from the draft ${DRAFT.repository}@${DRAFT.commit} (${DRAFT.date}), ${DRAFT.url}`, '-V, --version', 'print the suite version and the draft commit it targets');
 
 for (const register of commands) register(program);
 

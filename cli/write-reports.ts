@@ -17,6 +17,7 @@ import { junitXml } from '../reporters/junit.ts';
 import { markdownReport } from '../reporters/markdown.ts';
 import { wptReportJson } from '../reporters/wptreport.ts';
 import { discoverTestFiles } from '../runners/discover.ts';
+import { UsageError } from '../runners/run.ts';
 import { requirements, SPEC_ANCHORS } from '../tests/requirements.ts';
 
 export const FORMATS = ['json', 'wptreport', 'junit', 'markdown', 'coverage', 'conformance', 'html', 'badges'] as const;
@@ -29,6 +30,15 @@ export interface WriteOptions {
   /** The expectations files of the run: their reasons name the causes of failures in every report,
    * and the HTML report shows each subtest's entry. */
   expectations?: ReadonlyMap<string, LoadedExpectations>;
+  /** `--source-url`: where the HTML report links a test file's source ({path}, {file}). */
+  sourceUrl?: string;
+}
+
+/** A `--source-url` template must name the file, or every link would point at the same page. */
+export function checkSourceUrl(template: string | undefined): void {
+  if (template === undefined) return;
+  if (!template.includes('{path}') && !template.includes('{file}')) throw new UsageError(`--source-url ${template}: the template needs {path} (tests/<file>) or {file} (<file>)`);
+  if (!/^(https?:\/\/|\.{0,2}\/)/.test(template)) throw new UsageError(`--source-url ${template}: give an http(s) address or a relative path`);
 }
 
 /** The catalogue and the declared subtests of every test file, for coverage. */
@@ -63,7 +73,7 @@ export async function writeReports(results: RunResults, dir: string, options: Wr
   if (formats.has('markdown')) await put('report.md', markdownReport(results, { anchorOrder, expectations }));
   if (formats.has('coverage')) await put('coverage.md', coverageMarkdown(buildCoverage(index!, results)));
   if (formats.has('conformance')) await put('CONFORMANCE.md', conformanceMarkdown(results, { anchorOrder, expectations }));
-  if (formats.has('html')) await put('report.html', htmlReport(results, { anchorOrder, index, expectations }));
+  if (formats.has('html')) await put('report.html', htmlReport(results, { anchorOrder, index, expectations, sourceUrl: options.sourceUrl }));
   if (formats.has('badges')) {
     for (const b of badges(results)) {
       await put(`badges/${safeName(b.runtime)}.svg`, badgeSvg(b));

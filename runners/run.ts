@@ -55,6 +55,8 @@ export interface RunOptions {
   jobs?: number;
   /** An already running fixture server; otherwise one is started (and stopped) for the run. */
   fixtures?: FixtureAddresses;
+  /** Called once the runtimes are known, before any file runs: each runtime row and how many files it will run. */
+  onStart?: (plan: { runtime: string; files: number }[]) => void;
   /** Called with a line worth telling the user about the run's set-up (e.g. why PostgreSQL is missing). */
   onNotice?: (line: string) => void;
   /** Called after every file, for progress output. */
@@ -97,6 +99,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
     addresses = { ...addresses, interop: interop.addresses };
     if (interop.addresses.postgresUnavailable) options.onNotice?.(`interop tier: ${interop.addresses.postgresUnavailable}; its PostgreSQL scenarios are PRECONDITION_FAILED`);
   }
+  options.onStart?.(plans.map((p) => ({ runtime: p.record.id, files: options.files.length })));
   const workRoot = await mkdtemp(path.join(os.tmpdir(), 'sockets-conformance-run-'));
   const caFile = path.join(workRoot, 'fixture-ca.pem');
   // Runtimes trust this file; the interop servers have a CA of their own.

@@ -11,6 +11,7 @@ import { run } from '../../runners/run.ts';
 import { SPEC_ANCHORS } from '../../tests/requirements.ts';
 import { colours } from '../colours.ts';
 import { interruptOnSignals } from '../interrupt.ts';
+import { progress } from '../progress.ts';
 import { writeReports } from '../write-reports.ts';
 import { loadForRun } from '../judge.ts';
 import { expectationLookup } from '../../reporters/causes.ts';
@@ -25,11 +26,11 @@ export function registerConformance(program: Command): void {
     .action(async (opts: { file: string; out: string }, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
       const interrupt = interruptOnSignals();
-      const progress = (file: { runtime: string; file: string; status: string; durationMs: number }) =>
-        process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`));
+      const shown = progress(process.stderr, colours(process.stderr, command.optsWithGlobals().color !== false));
       try {
         const expectations = await loadForRun();
-        const results = await run({ files: await discoverTestFiles(), signal: interrupt.signal, onFile: progress, onNotice: (line) => process.stderr.write(c.yellow(`${line}\n`)) });
+        const results = await run({ files: await discoverTestFiles(), signal: interrupt.signal, onStart: shown.onStart, onFile: shown.onFile, onNotice: shown.notice });
+        shown.stop();
         // An interrupted run describes part of the suite only: it must not replace the published file.
         if (results.interrupted) {
           await writeReports(results, opts.out);
@@ -49,8 +50,10 @@ export function registerConformance(program: Command): void {
             onBaseline: (_baseline, error) => {
               if (error) process.stderr.write(c.yellow(`perf: no node:net / node:tls baseline: ${error}\n`));
             },
-            onFile: progress,
+            onStart: shown.onStart,
+            onFile: shown.onFile,
           });
+          shown.stop();
         } catch (error) {
           await writeReports(results, opts.out);
           throw error;
@@ -70,6 +73,7 @@ export function registerConformance(program: Command): void {
         process.stdout.write(perfTable(perf) + '\n');
         process.stdout.write(`wrote ${opts.file} (${merged.runtimes.map((r) => r.id).join(', ')}); reports in ${opts.out}\n`);
       } finally {
+        shown.stop();
         interrupt.dispose();
       }
     });

@@ -8,7 +8,7 @@ import { SPEC_ANCHORS } from '../../tests/requirements.ts';
 import { colours } from '../colours.ts';
 import { DEFAULT_EXPECTATIONS_DIR, loadForRun } from '../judge.ts';
 import { expectationLookup } from '../../reporters/causes.ts';
-import { FORMATS, suiteIndex, writeReports, type Format } from '../write-reports.ts';
+import { checkSourceUrl, FORMATS, suiteIndex, writeReports, type Format } from '../write-reports.ts';
 
 interface ReportFlags {
   from: string;
@@ -18,6 +18,7 @@ interface ReportFlags {
   details?: boolean;
   coverage?: boolean;
   expectations: string;
+  sourceUrl?: string;
 }
 
 export function registerReport(program: Command): void {
@@ -31,16 +32,18 @@ export function registerReport(program: Command): void {
     .option('--details', 'list the non-passing subtests with their messages under the matrix, grouped by cause, most required first')
     .option('--coverage', 'print spec coverage (catalogue entries and their subtests) instead of the matrix')
     .option('--expectations <dir>', 'folder of per-runtime expectations files, whose reasons name the causes of failures', DEFAULT_EXPECTATIONS_DIR)
+    .option('--source-url <template>', 'link each subtest of the HTML report to its source: {path} is replaced by tests/<file>, {file} by <file> (e.g. https://github.com/o/r/blob/<commit>/{path})')
     .action(async (opts: ReportFlags, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
       const formats = opts.format?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...FORMATS];
       const unknown = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
       if (unknown.length > 0) throw new UsageError(`--format ${unknown.join(',')}: unknown; choose from ${FORMATS.join(', ')}`);
+      checkSourceUrl(opts.sourceUrl);
       const results = await readResults(opts.from);
       const out = opts.out ?? (opts.from.endsWith('.json') ? opts.from.replace(/[^/\\]*$/, '') || '.' : opts.from);
       const index = await suiteIndex();
       const expectations = await loadForRun(opts.expectations);
-      const written = await writeReports(results, out, { formats: formats as Format[], index, expectations });
+      const written = await writeReports(results, out, { formats: formats as Format[], index, expectations, sourceUrl: opts.sourceUrl });
       process.stdout.write(
         (opts.coverage
           ? coverageText(buildCoverage(index, results), c)

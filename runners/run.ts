@@ -99,7 +99,6 @@ export async function run(options: RunOptions): Promise<RunResults> {
     addresses = { ...addresses, interop: interop.addresses };
     if (interop.addresses.postgresUnavailable) options.onNotice?.(`interop tier: ${interop.addresses.postgresUnavailable}; its PostgreSQL scenarios are PRECONDITION_FAILED`);
   }
-  options.onStart?.(plans.map((p) => ({ runtime: p.record.id, files: options.files.length })));
   const workRoot = await mkdtemp(path.join(os.tmpdir(), 'sockets-conformance-run-'));
   const caFile = path.join(workRoot, 'fixture-ca.pem');
   // Runtimes trust this file; the interop servers have a CA of their own.
@@ -158,6 +157,8 @@ export async function run(options: RunOptions): Promise<RunResults> {
         } });
       }
     }
+    // After the builds: a module that does not bundle is a usage error, with nothing shown before it.
+    options.onStart?.(plans.map((p) => ({ runtime: p.record.id, files: options.files.length })));
     await pool(scheduleOrder(jobs, await readTimings()).map((job) => job.start), jobCount);
     await recordTimings(measured);
   } finally {

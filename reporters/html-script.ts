@@ -67,7 +67,10 @@ export const PAGE_SCRIPT = String.raw`
   select('anchor', 'section', anchors);
   var search = el('input', { id: 'search', type: 'search', placeholder: 'search subtests, messages, reasons ( / )', 'aria-label': 'search', size: '40' });
   filters.appendChild(el('label', {}, ['search ', search]));
-  search.addEventListener('input', function () { set('q', search.value.trim()); });
+  // Each keystroke would redraw every row; the view follows once typing pauses.
+  var typing;
+  search.addEventListener('input', function () { clearTimeout(typing); typing = setTimeout(function () { set('q', search.value.trim()); }, 150); });
+  search.addEventListener('keydown', function (e) { if (e.key === 'Enter') { clearTimeout(typing); set('q', search.value.trim()); } });
   var causeNote = el('span', { id: 'cause-filter' });
   filters.appendChild(causeNote);
 
@@ -151,11 +154,22 @@ export const PAGE_SCRIPT = String.raw`
     box.appendChild(links);
     return box;
   }
+  // A few thousand rows with buttons make every redraw slow: the first PAGE rows (and always the
+  // opened one), and a button for the rest.
+  var PAGE = 400, showAll = false;
   function renderSubtests(rows) {
     var list = document.getElementById('subtests');
     list.textContent = '';
     list.appendChild(el('tr', {}, ['runtime', 'file', 'subtest', 'level', 'sections', 'status'].map(function (h) { return el('th', { text: h }); })));
-    rows.forEach(function (r) {
+    var shown = showAll || rows.length <= PAGE ? rows : rows.filter(function (r, i) { return i < PAGE || keyOf(r) === state.open; });
+    var more = document.getElementById('more');
+    more.textContent = '';
+    if (shown.length < rows.length) {
+      var button = el('button', { type: 'button', id: 'show-all', text: 'show all ' + rows.length + ' subtests (' + (rows.length - shown.length) + ' more)' });
+      button.addEventListener('click', function () { showAll = true; renderSubtests(selected()); });
+      more.appendChild(button);
+    }
+    shown.forEach(function (r) {
       var key = keyOf(r), open = state.open === key;
       var button = el('button', { class: 'open', type: 'button', 'aria-expanded': String(open), text: r.test });
       button.addEventListener('click', function () { set('open', open ? '' : key); var again = findRow(key); if (again) again.querySelector('button.open').focus(); });
@@ -185,9 +199,13 @@ export const PAGE_SCRIPT = String.raw`
   }
   function onCompare() { set('compare', cA.value + '..' + cB.value); }
   cA.addEventListener('change', onCompare); cB.addEventListener('change', onCompare);
+  var comparedPair = null;
   function renderCompare() {
     var pair = comparePair();
     cA.value = pair[0]; cB.value = pair[1];
+    // The compare view ignores the filters: redraw it only when the pair changes.
+    if (comparedPair === pair.join('..')) return;
+    comparedPair = pair.join('..');
     var table = document.getElementById('compare');
     table.textContent = '';
     table.appendChild(el('tr', {}, [el('th', { text: 'file' }), el('th', { text: 'subtest' }), el('th', { text: pair[0] }), el('th', { text: pair[1] })]));

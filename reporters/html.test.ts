@@ -45,6 +45,8 @@ async function view(hash = ''): Promise<void> {
   await page.goto(fileUrl + hash);
 }
 const hashParams = () => new URLSearchParams(new URL(page.url()).hash.slice(1));
+/** The search applies once typing pauses: wait until the address carries it. */
+const searched = (q: string) => page.waitForFunction((text) => new URLSearchParams(location.hash.slice(1)).get('q') === text, q);
 
 before(async () => {
   if (skip) return;
@@ -128,6 +130,7 @@ describe('HTML report in Chromium', { skip, timeout: 60_000 }, () => {
     await page.keyboard.press('/');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'search');
     await page.keyboard.type('upgrade');
+    await searched('upgrade');
     const matching = results.results.filter((r) => [r.runtime, r.file, r.test, r.message ?? ''].join(' ').toLowerCase().includes('upgrade'));
     assert.equal(await page.locator('#subtests tr.subtest').count(), matching.length);
     assert.equal(hashParams().get('q'), 'upgrade');
@@ -153,6 +156,7 @@ describe('HTML report in Chromium', { skip, timeout: 60_000 }, () => {
     await page.selectOption('#filter-level', 'required');
     await page.selectOption('#filter-anchor', '#connect-section');
     await page.fill('#search', 'opened');
+    await searched('opened');
     await page.selectOption('#compare-a', 'workerd');
     await page.selectOption('#compare-b', 'node');
     await page.locator('#subtests button.open').first().click();
@@ -279,6 +283,23 @@ describe('HTML report in Chromium', { skip, timeout: 60_000 }, () => {
 
   it('coverage lists the entry without a test first', async () => {
     assert.match((await page.locator('#coverage tr').nth(1).textContent())!, /info\.alpn-agreed.*no test/);
+  });
+
+  it('a long list shows its first 400 subtests, the opened one always, and the rest on request', async () => {
+    const many: RunResults = { ...results, results: Array.from({ length: 450 }, (_, i) => ({ ...results.results[0]!, test: `subtest ${i}` })) };
+    const file = path.join(tmp, 'many.html');
+    await writeFile(file, htmlReport(many, { anchorOrder: index.anchors, index }));
+    const other = await browser.newPage();
+    try {
+      await other.goto(`${pathToFileURL(file).href}#${new URLSearchParams({ open: keyOf(many.results[430]!) })}`);
+      assert.equal(await other.locator('#subtests tr.subtest').count(), 401);
+      assert.equal(await other.locator('#subtests tr.opened').getAttribute('data-key'), keyOf(many.results[430]!));
+      assert.equal(await other.locator('#show-all').textContent(), 'show all 450 subtests (49 more)');
+      await other.locator('#show-all').click();
+      assert.equal(await other.locator('#subtests tr.subtest').count(), 450);
+    } finally {
+      await other.close();
+    }
   });
 
   it('loaded nothing from the network', () => {

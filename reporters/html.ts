@@ -227,6 +227,7 @@ ${runtimeRows.join('\n')}</table>
 <h2>Subtests</h2>
 <p class="muted">Open a subtest (Enter or click) for its message, expectation, catalogue entries and source; the address bar then links to it. <kbd>/</kbd> searches, <kbd>Esc</kbd> closes.</p>
 <table id="subtests"></table>
+<p id="more"></p>
 <h2>Compare two runtimes</h2>
 <p><select id="compare-a" aria-label="first runtime"></select> against <select id="compare-b" aria-label="second runtime"></select> <span id="compare-count"></span></p>
 <table id="compare"></table>

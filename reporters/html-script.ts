@@ -12,7 +12,7 @@ export const PAGE_SCRIPT = String.raw`
   var results = data.results, records = results.results;
   var runtimes = results.runtimes.map(function (r) { return r.id; });
   var notes = data.notes, causeOf = data.causeOf, catalogue = data.catalogue;
-  var STATE_KEYS = ['runtime', 'level', 'status', 'anchor', 'q', 'cause', 'compare', 'open'];
+  var STATE_KEYS = ['runtime', 'level', 'tier', 'status', 'anchor', 'q', 'cause', 'compare', 'open'];
   var state = {};
 
   function el(tag, attrs, children) {
@@ -65,6 +65,8 @@ export const PAGE_SCRIPT = String.raw`
   select('level', 'level', levels);
   select('status', 'status', statuses);
   select('anchor', 'section', anchors);
+  var tiers = uniq(records.map(function (r) { return r.tier || 'spec'; })).sort();
+  if (tiers.length > 1) select('tier', 'tier', tiers);
   var search = el('input', { id: 'search', type: 'search', placeholder: 'search subtests, messages, reasons ( / )', 'aria-label': 'search', size: '40' });
   filters.appendChild(el('label', {}, ['search ', search]));
   // Each keystroke would redraw every row; the view follows once typing pauses.
@@ -84,6 +86,7 @@ export const PAGE_SCRIPT = String.raw`
     return records.filter(function (r, i) {
       return (!state.runtime || r.runtime === state.runtime) && (!state.level || r.level === state.level) &&
         (!state.status || r.status === state.status) && (!state.anchor || r.anchors.indexOf(state.anchor) >= 0) &&
+        (!state.tier || (r.tier || 'spec') === state.tier) &&
         (!state.cause || causeOf[i] === state.cause) && (!q || haystacks[i].indexOf(q) >= 0);
     });
   }
@@ -117,8 +120,8 @@ export const PAGE_SCRIPT = String.raw`
     anchors.concat(tierRows).forEach(function (a) {
       if (!cols.some(function (id) { return cells[a + '\u0000' + id]; })) return;
       matrix.appendChild(el('tr', { 'data-anchor': a }, [el('th', {}, [a.charAt(0) === '#' ? draftLink(a) : a])].concat(cols.map(function (id) {
-        var params = { runtime: id }; if (a.charAt(0) === '#') params.anchor = a; else params.q = a.replace(/ tier$/, '');
-        return cell(cells[a + '\u0000' + id], { 'data-runtime': id }, a.charAt(0) === '#' ? params : null);
+        var params = { runtime: id }; if (a.charAt(0) === '#') params.anchor = a; else params.tier = a.replace(/ tier$/, '');
+        return cell(cells[a + '\u0000' + id], { 'data-runtime': id }, params);
       }))));
     });
     matrix.appendChild(el('tr', { class: 'total' }, [el('th', { text: 'all selected subtests' })].concat(cols.map(function (id) {

@@ -169,7 +169,7 @@ describe('HTML report in Chromium', { skip, timeout: 60_000 }, () => {
       differs: document.querySelectorAll('#compare tr.differs').length,
     }));
     const before = await snapshot();
-    assert.deepEqual(before.filters, ['node', 'required', '', '#connect-section', 'opened']);
+    assert.deepEqual(before.filters, ['node', 'required', '', '#connect-section', '', 'opened']);
     assert.deepEqual(before.compare, ['workerd', 'node']);
     assert.ok(before.opened && before.rows.length > 0);
     const link = page.url();
@@ -238,6 +238,12 @@ describe('HTML report in Chromium', { skip, timeout: 60_000 }, () => {
     assert.equal(await totalCell('workerd').textContent(), `${shown.filter((r) => r.status === 'PASS').length}/${shown.length}`);
     assert.equal(await totalCell('node').count(), 0, 'the node column is hidden');
 
+    for (const id of ['#filter-runtime', '#filter-level']) await page.selectOption(id, '');
+    await page.locator('#matrix tr[data-anchor="interop tier"] td[data-runtime="workerd"] a').click();
+    assert.deepEqual([hashParams().get('runtime'), hashParams().get('tier')], ['workerd', 'interop'], 'a tier row links to that tier');
+    assert.equal(await page.locator('#subtests tr.subtest').count(), results.results.filter((r) => r.runtime === 'workerd' && r.tier === 'interop').length);
+    await page.selectOption('#filter-tier', '');
+    await page.selectOption('#filter-level', 'required');
     await page.selectOption('#filter-anchor', '#starttls-method');
     assert.equal(await page.locator('#matrix tr[data-anchor]').count(), 1);
     await mkdir(fromRoot('out'), { recursive: true });

@@ -55,7 +55,7 @@ export function tierBars(results: RunResults): TierBar[] {
     }
     for (const tier of ownTiers) {
       const rs = mine.filter((r) => String(r.tier) === tier);
-      bars.push({ runtime: id, tier, passed: rs.filter((r) => r.status === 'PASS').length, total: rs.length, params: { runtime: id, q: tier } });
+      bars.push({ runtime: id, tier, passed: rs.filter((r) => r.status === 'PASS').length, total: rs.length, params: { runtime: id, tier } });
     }
   }
   return bars;

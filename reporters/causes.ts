@@ -49,9 +49,9 @@ export interface Cause {
   anchors: string[];
 }
 
-/** Judged: a level that is judged (informational never is) outside the performance tier, whose
- * figures are never verdicts. */
-export const isJudged = (r: ResultRecord) => r.level !== 'informational' && r.tier !== 'perf';
+/** Judged: a level that is judged (informational and tentative subtests never are) outside the
+ * performance tier, whose figures are never verdicts. */
+export const isJudged = (r: ResultRecord) => r.level !== 'informational' && r.level !== 'tentative' && r.tier !== 'perf';
 
 /** Reasons written by people end, by this project's convention, with what was observed in one
  * subtest: `(observed: ...)`. That tail differs per subtest, the cause does not. */

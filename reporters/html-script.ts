@@ -50,7 +50,8 @@ export const PAGE_SCRIPT = String.raw`
 
   // ---- filters ----
   var anchors = inOrder(uniq(records.reduce(function (acc, r) { return acc.concat(r.anchors); }, [])), data.anchorOrder);
-  var tierRows = uniq(records.filter(function (r) { return r.tier && r.tier !== 'spec'; }).map(function (r) { return r.tier + ' tier'; })).sort();
+  var tierRows = uniq(records.filter(function (r) { return r.tier && r.tier !== 'spec' && r.level !== 'tentative'; }).map(function (r) { return r.tier + ' tier'; })).sort();
+  if (records.some(function (r) { return r.level === 'tentative'; })) tierRows.push(data.tentativeRow);
   var levels = inOrder(uniq(records.map(function (r) { return r.level; })), data.levelOrder);
   var statuses = inOrder(uniq(records.map(function (r) { return r.status; })), data.statusOrder);
   var filters = document.getElementById('filters');
@@ -104,9 +105,11 @@ export const PAGE_SCRIPT = String.raw`
     cols.forEach(function (id) { totals[id] = { passed: 0, total: 0 }; });
     rows.forEach(function (r) {
       if (!totals[r.runtime]) return;
-      totals[r.runtime].total++; if (r.status === 'PASS') totals[r.runtime].passed++;
-      // As in the terminal matrix: section rows count the spec tier only, other tiers get a row each.
-      var keys = r.tier && r.tier !== 'spec' ? [r.tier + ' tier'] : r.anchors;
+      // As in the terminal matrix: section rows count the spec tier only, other tiers get a row each,
+      // and tentative subtests (open proposals) have a row of their own and count in no total.
+      var tentative = r.level === 'tentative';
+      if (!tentative) { totals[r.runtime].total++; if (r.status === 'PASS') totals[r.runtime].passed++; }
+      var keys = tentative ? [data.tentativeRow] : r.tier && r.tier !== 'spec' ? [r.tier + ' tier'] : r.anchors;
       keys.forEach(function (a) {
         if (state.anchor && keys === r.anchors && a !== state.anchor) return;
         var key = a + '\u0000' + r.runtime;
@@ -120,7 +123,8 @@ export const PAGE_SCRIPT = String.raw`
     anchors.concat(tierRows).forEach(function (a) {
       if (!cols.some(function (id) { return cells[a + '\u0000' + id]; })) return;
       matrix.appendChild(el('tr', { 'data-anchor': a }, [el('th', {}, [a.charAt(0) === '#' ? draftLink(a) : a])].concat(cols.map(function (id) {
-        var params = { runtime: id }; if (a.charAt(0) === '#') params.anchor = a; else params.tier = a.replace(/ tier$/, '');
+        var params = { runtime: id };
+        if (a.charAt(0) === '#') params.anchor = a; else if (a === data.tentativeRow) params.level = 'tentative'; else params.tier = a.replace(/ tier$/, '');
         return cell(cells[a + '\u0000' + id], { 'data-runtime': id }, params);
       }))));
     });

@@ -8,14 +8,11 @@
 // (reporters/html-script.ts). The page builds its DOM from the embedded records with textContent
 // only, so no record text is ever parsed as HTML.
 
-import { DRAFT } from '../records/draft.ts';
 import { LEVELS, SUBTEST_STATUSES, type ResultRecord, type RunResults } from '../records/result.ts';
 import { causeCount, causesByRuntime, type Cause, type ExpectationLookup, type ExpectationNote } from './causes.ts';
 import { buildCoverage } from './coverage.ts';
-import { betterText, figureNumber, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, type SuiteIndex } from './format.ts';
+import { betterText, draftText, figureNumber, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, SPEC_URL, TENTATIVE_ROW, type SuiteIndex } from './format.ts';
 import { PAGE_SCRIPT } from './html-script.ts';
-
-const SPEC_URL = DRAFT.url;
 
 export interface HtmlOptions {
   anchorOrder?: readonly string[];
@@ -178,6 +175,7 @@ export function htmlReport(results: RunResults, options: HtmlOptions = {}): stri
     levelOrder: [...new Set(['required', 'optional', 'tentative', ...LEVELS])],
     statusOrder: SUBTEST_STATUSES,
     draftUrl: SPEC_URL,
+    tentativeRow: TENTATIVE_ROW,
     sourceUrl: options.sourceUrl ?? null,
     notes,
     causeOf: results.results.map((r) => causeOf.get(r) ?? null),
@@ -213,7 +211,7 @@ ${badFiles.map((f) => `<tr><td>${escapeHtml(f.runtime)}</td><td>${escapeHtml(f.f
 </head>
 <body>
 <h1>Sockets API conformance</h1>
-<p class="muted">Suite ${escapeHtml(results.suiteVersion)}, against the draft <a href="${escapeHtml(SPEC_URL)}">${escapeHtml(DRAFT.repository)}@${escapeHtml(DRAFT.commit)}</a> (${escapeHtml(DRAFT.date)}); run ${escapeHtml(results.startedAt)} to ${escapeHtml(results.finishedAt)}${results.interrupted ? `; <strong>interrupted</strong> (${escapeHtml(results.interrupted.signal)})` : ''}.</p>
+<p class="muted">Suite ${escapeHtml(results.suiteVersion)}, run ${escapeHtml(results.startedAt)} to ${escapeHtml(results.finishedAt)}, against the draft <a href="${escapeHtml(SPEC_URL)}">${escapeHtml(draftText(results))}</a>${results.interrupted ? `; <strong>interrupted</strong> (${escapeHtml(results.interrupted.signal)})` : ''}.</p>
 ${barsHtml(results)}
 <table id="runtimes"><tr><th>runtime</th><th>version</th><th>connect()</th><th>details</th></tr>
 ${runtimeRows.join('\n')}</table>

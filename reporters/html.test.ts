@@ -15,7 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { checkResults } from '../records/io.ts';
 import type { RunResults } from '../records/result.ts';
 import { fromRoot } from '../runners/paths.ts';
-import type { SuiteIndex } from './format.ts';
+import { TENTATIVE_ROW, type SuiteIndex } from './format.ts';
 import { htmlReport, tierBars } from './html.ts';
 import { expectationLookup } from './causes.ts';
 import type { LoadedExpectations } from '../records/expectations.ts';
@@ -303,6 +303,23 @@ describe('HTML report in Chromium', { skip, timeout: 60_000 }, () => {
       assert.equal(await other.locator('#show-all').textContent(), 'show all 450 subtests (49 more)');
       await other.locator('#show-all').click();
       assert.equal(await other.locator('#subtests tr.subtest').count(), 450);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('tentative subtests (open proposals) have a row of their own and count in no total', async () => {
+    const withTentative: RunResults = { ...results, results: [...results.results, { ...results.results[0]!, test: 'a proposal', level: 'tentative', status: 'FAIL', message: 'not implemented' }] };
+    const file = path.join(tmp, 'tentative.html');
+    await writeFile(file, htmlReport(withTentative, { anchorOrder: index.anchors, index }));
+    const other = await browser.newPage();
+    try {
+      await other.goto(pathToFileURL(file).href);
+      const runtime = withTentative.results.at(-1)!.runtime;
+      assert.equal(await other.locator(`#matrix tr[data-anchor="${TENTATIVE_ROW}"] td[data-runtime="${runtime}"]`).textContent(), '0/1');
+      const scored = results.results.filter((r) => r.runtime === runtime);
+      assert.equal(await other.locator(`#matrix tr.total td[data-runtime="${runtime}"]`).textContent(), `${scored.filter((r) => r.status === 'PASS').length}/${scored.length}`);
+      assert.equal(await other.locator('#causes li', { hasText: 'not implemented' }).count(), 0, 'never a cause to fix');
     } finally {
       await other.close();
     }

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile, access } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startFixtures, type Fixtures } from '../echo-server/index.ts';
-import { startInterop, type InteropFixtures } from '../interop/index.ts';
+import type { Fixtures } from '../echo-server/index.ts';
+import type { InteropFixtures } from '../interop/index.ts';
 import type { FigureDetails, HarnessMessage, PerfPlan } from '../records/channel.ts';
 import type { FixtureAddresses } from '../records/fixtures.ts';
 import { SCHEMA_VERSION, type FileRecord, type PerfRecord, type ResultRecord, type RunResults, type RuntimeRecord } from '../records/result.ts';
@@ -82,12 +82,14 @@ export async function run(options: RunOptions): Promise<RunResults> {
   const connectOverride = options.impl ? await resolveImpl(options.impl) : undefined;
 
   let fixtures: Fixtures | undefined;
-  let addresses = options.fixtures ?? (fixtures = await startFixtures()).addresses;
+  // Loaded when needed: the servers' modules (certificates, SMTP, PostgreSQL client) are a good part
+  // of the start-up time of every command that imports the runner.
+  let addresses = options.fixtures ?? (fixtures = await (await import('../echo-server/index.ts')).startFixtures()).addresses;
   // The interop tier's real servers (PostgreSQL, SMTP) start only for runs that include it.
   let interop: InteropFixtures | undefined;
   if (!addresses.interop && options.files.some((f) => f.meta.tier === 'interop')) {
     try {
-      interop = await startInterop();
+      interop = await (await import('../interop/index.ts')).startInterop();
     } catch (error) {
       await fixtures?.stop();
       throw error;

@@ -81,7 +81,9 @@ async function probe(runtime: string, mainPackage: string, candidates: BinaryCan
     }
   }
   const detail = tried.length > 0 ? `; tried ${tried.join(', ')}` : '';
-  throw new RuntimeUnavailable(`${runtime} is not installed: \`npm ci\` installs it from the "${mainPackage}" npm package${detail}`);
+  // An optional dependency (package.json): an install may have left it out (--omit=optional, a
+  // platform it does not support, a registry that refused it).
+  throw new RuntimeUnavailable(`${runtime} is not installed: it comes from the "${mainPackage}" npm package, an optional dependency (npm install ${mainPackage})${detail}`);
 }
 
 function firstLine(error: unknown): string {

@@ -111,12 +111,14 @@ export async function run(options: RunOptions): Promise<RunResults> {
   const warmPool = (options.processModel ?? DEFAULT_PROCESS_MODEL) === 'warm' ? new WarmPool(jobCount + plans.length) : undefined;
   try {
     const jobs: { runtime: string; file: string; declaredTimeoutMs?: number; start: () => Promise<void> }[] = [];
+    // Runtimes that share a build target (node, deno, bun) share its bundles: built, or checked
+    // against the cache, once per run.
+    const builds = new Map<string, ReturnType<typeof buildBundles>>();
     for (const plan of plans) {
-      const build = await buildBundles({
-        target: plan.adapter.build,
-        connectModule: connectOverride ?? plan.adapter.build.defaultConnect,
-        files: options.files,
-      }).catch((error: unknown) => {
+      const request = { target: plan.adapter.build, connectModule: connectOverride ?? plan.adapter.build.defaultConnect, files: options.files };
+      const buildKey = JSON.stringify([request.target, request.connectModule]);
+      if (!builds.has(buildKey)) builds.set(buildKey, buildBundles(request));
+      const build = await builds.get(buildKey)!.catch((error: unknown) => {
         if (error instanceof BuildError && connectOverride && error.message.includes(path.basename(connectOverride))) {
           throw new UsageError(`--impl ${options.impl}: ${error.message.replace(/^cannot bundle the tests: /, '')}`);
         }

@@ -14,7 +14,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(path.join(root, 'package.json')).resolve('typescript/bin/tsc');
-execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: ['ignore', process.stderr, process.stderr] });
 const { writeShippedManifest } = await import(pathToFileURL(path.join(dist, 'runners', 'meta-load.js')).href);
 const written = await writeShippedManifest();
-console.log(`built ${path.relative(root, dist)}/ and the metadata of ${written} test files`);
+// On stderr: `npm pack --json` runs this first, and its stdout must stay JSON.
+console.error(`built ${path.relative(root, dist)}/ and the metadata of ${written} test files`);

@@ -64,6 +64,11 @@ it('npm pack installs into an empty folder and runs the suite with npx', { timeo
     .catch((e: { code: number; stdout: string; stderr: string }) => e);
   assert.equal(named.code, 2);
   assert.match(named.stderr.trim(), /^sockets-conformance: deno is not installed: it comes from the "deno" npm package, an optional dependency[^\n]*$/);
+  // The metadata shipped in the package matches its test files: listing them transpiles nothing.
+  const listCache = path.join(tmp, 'list-cache');
+  const listed2 = await exec('npx', ['--no-install', 'sockets-conformance', 'list'], { cwd: app, env: { ...env, SOCKETS_CONFORMANCE_CACHE: listCache } });
+  assert.match(listed2.stdout, /\d+ files, \d+ subtests\n$/);
+  await assert.rejects(readdir(path.join(listCache, 'meta')), 'dist/tests-meta.json was used, not a transpiled copy');
   const all = await exec('npx', ['--no-install', 'sockets-conformance', 'run', '--filter', 'connect/returns.any.ts', '--out', 'out-all'], { cwd: app, env: { ...env, NO_COLOR: '1' } })
     .then((r) => ({ code: 0, ...r }))
     .catch((e: { code: number; stdout: string; stderr: string }) => e);

@@ -120,15 +120,16 @@ function describe(mod: Partial<TestModule>): LoadedMeta {
   return { ...(mod.meta ? { meta: JSON.parse(JSON.stringify(mod.meta)) as FileMeta } : {}), register: typeof mod.default === 'function' };
 }
 
-/** A hash of every file under `root` (and of the suite's test helpers, which other folders of tests
- * may import), with their paths. */
+/** A hash of every module under `root` (and of the suite's test helpers, which other folders of
+ * tests may import), with their paths. */
 async function contentKey(root: string): Promise<string> {
   const hash = createHash('sha256');
   const roots = [...new Set([root, path.join(testsDir, 'lib')])];
   for (const dir of roots) {
     const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
     const files = entries
-      .filter((e) => e.isFile())
+      // Code only, and not the project's own tests, which the package leaves out.
+      .filter((e) => e.isFile() && /\.[cm]?[jt]s$/.test(e.name) && !/\.test\.[cm]?[jt]s$/.test(e.name))
       .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
       .sort();
     for (const file of files) {

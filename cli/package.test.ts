@@ -7,12 +7,13 @@
 
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, it } from 'node:test';
 import { promisify } from 'node:util';
-import { projectRoot } from '../runners/paths.ts';
+import { discoverTestFiles } from '../runners/discover.ts';
+import { fromRoot, projectRoot } from '../runners/paths.ts';
 
 const exec = promisify(execFile);
 // The parent `npm test` exports npm_config_* settings meant for this checkout; the install must not see them.
@@ -20,7 +21,7 @@ const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.to
 let tmp: string | undefined;
 after(() => (tmp ? rm(tmp, { recursive: true, force: true }) : undefined));
 
-it('npm pack installs into an empty folder and runs the suite with npx', { timeout: 90_000 }, async () => {
+it('npm pack installs into an empty folder and runs the suite with npx', { timeout: 240_000 }, async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'sc-pack-'));
   const { stdout: packed } = await exec('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: projectRoot, env });
   const info = (JSON.parse(packed) as { filename: string; files: { path: string }[] }[])[0]!;
@@ -69,6 +70,19 @@ it('npm pack installs into an empty folder and runs the suite with npx', { timeo
   const listed2 = await exec('npx', ['--no-install', 'sockets-conformance', 'list'], { cwd: app, env: { ...env, SOCKETS_CONFORMANCE_CACHE: listCache } });
   assert.match(listed2.stdout, /\d+ files, \d+ subtests\n$/);
   await assert.rejects(readdir(path.join(listCache, 'meta')), 'dist/tests-meta.json was used, not a transpiled copy');
+  // ... and says what the sources say.
+  const fromPackage = JSON.parse((await exec('npx', ['--no-install', 'sockets-conformance', 'list', '--json'], { cwd: app, env: { ...env, SOCKETS_CONFORMANCE_CACHE: listCache } })).stdout) as unknown[];
+  const fromSources = (await discoverTestFiles()).map((f) => ({ file: f.file, title: f.meta.title, subtests: f.subtests }));
+  assert.deepEqual(fromPackage, fromSources);
+  // Test files the package was not built with (SOCKETS_CONFORMANCE_TESTS_DIR) are read without tsx
+  // too: transpiled with esbuild, then kept in the cache.
+  const own = path.join(tmp, 'own-tests');
+  await mkdir(own);
+  await cp(fromRoot('runners/testdata/opened.any.ts'), path.join(own, 'mine.any.ts'));
+  const foreign = await exec('npx', ['--no-install', 'sockets-conformance', 'list'], { cwd: app, env: { ...env, SOCKETS_CONFORMANCE_CACHE: listCache, SOCKETS_CONFORMANCE_TESTS_DIR: own } });
+  assert.match(foreign.stdout, /^mine\.any\.ts: /m);
+  assert.match(foreign.stdout, /1 files, \d+ subtests\n$/);
+  assert.equal((await readdir(path.join(listCache, 'meta'))).length, 1, 'what was read is kept in the cache');
   const all = await exec('npx', ['--no-install', 'sockets-conformance', 'run', '--filter', 'connect/returns.any.ts', '--out', 'out-all'], { cwd: app, env: { ...env, NO_COLOR: '1' } })
     .then((r) => ({ code: 0, ...r }))
     .catch((e: { code: number; stdout: string; stderr: string }) => e);

@@ -62,7 +62,10 @@ export interface Invocation {
 /** The CLI call for the inputs; throws a one-line Error for inputs that cannot go together. */
 export function invocation(inputs: ActionInputs, workspace: string): Invocation {
   const runtimes = inputs.runtime.split(',').map((s) => s.trim()).filter(Boolean);
-  const args = [fromRoot('cli/bin.js'), 'run', '--out', path.resolve(workspace, inputs.out)];
+  // From the sources, as `npm test` and the npm scripts run them (the action's checkout has tsx), so
+  // the command is never an out-of-date build; every path is made absolute, since the command runs
+  // in the action's folder (where tsx resolves), not in the workspace.
+  const args = ['--import', 'tsx', fromRoot('cli/main.ts'), 'run', '--out', path.resolve(workspace, inputs.out)];
   if (runtimes.length > 0) args.push('--runtime', runtimes.join(','));
   if (inputs.impl) args.push('--impl', path.resolve(workspace, inputs.impl));
   if (inputs.expectations) args.push('--expectations', path.resolve(workspace, inputs.expectations));
@@ -106,9 +109,9 @@ async function writeOutputs(file: string | undefined, outputs: Record<string, st
 // GitHub refuses a job summary over 1 MiB.
 const SUMMARY_LIMIT = 1000 * 1024;
 
-function runCli(call: Invocation, cwd: string): Promise<number> {
+function runCli(call: Invocation): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(call.node, call.args, { cwd, stdio: 'inherit', env: { ...process.env, ...call.env } });
+    const child = spawn(call.node, call.args, { cwd: fromRoot('.'), stdio: 'inherit', env: { ...process.env, ...call.env } });
     child.on('error', (error) => {
       process.stderr.write(`sockets-conformance action: cannot start ${call.node}: ${error.message}\n`);
       resolve(2);
@@ -130,7 +133,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number
     await writeOutputs(env.GITHUB_OUTPUT, { 'exit-code': '2', summary: `bad input: ${(error as Error).message}`, 'artifact-name': name });
     return 0;
   }
-  const code = await runCli(call, workspace);
+  const code = await runCli(call);
   const resultsFile = path.join(outDir, 'results.json');
   const outputs: Record<string, string> = { 'exit-code': String(code), 'artifact-name': name };
   if (await stat(resultsFile).then(() => true, () => false)) {

@@ -2,10 +2,7 @@
 // 0 the run completed as expected, 1 unexpected results, 2 usage or environment error.
 
 import { Command, CommanderError, Option } from 'commander';
-import { commands } from './commands/index.ts';
-import { UsageError } from '../runners/run.ts';
-import { suiteVersion } from '../runners/version.ts';
-import { DRAFT } from '../records/draft.ts';
+import { commandsFor } from './commands/index.ts';
 
 // A reader that stops early (`| head`) is not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {
@@ -22,9 +19,11 @@ const program = new Command('sockets-conformance')
   .configureOutput({ outputError: (text, write) => write(`sockets-conformance: ${text.split('\n')[0]!.replace(/^error: /, '')} (see --help)\n`) });
 program.addOption(new Option('--no-color', 'plain output'));
 // --version: the suite and the draft it targets, so a report can be read against the right text.
-program.version(`sockets-conformance ${await suiteVersion()}, tests derived from the draft ${DRAFT.repository}@${DRAFT.commit} (${DRAFT.date}), ${DRAFT.url}`, '-V, --version', 'print the suite version and the draft commit it targets');
+// Worked out only when asked for: other commands do not pay for the git call.
+const asksVersion = process.argv.slice(2).some((a) => a === '--version' || a === '-V');
+program.version(asksVersion ? await versionLine() : '', '-V, --version', 'print the suite version and the draft commit it targets');
 
-for (const register of commands) register(program);
+for (const command of commandsFor(process.argv.slice(2))) (await command.load())(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -46,6 +45,11 @@ function exitCodeFor(error: unknown): number {
   const known = error instanceof Error && ['UsageError', 'BuildError', 'MetadataError', 'RecordsError', 'PortInUseError', 'ExpectationsError'].includes(error.name);
   const line = error instanceof Error ? error.message.split('\n')[0] : String(error);
   process.stderr.write(`sockets-conformance: ${line}\n`);
-  if (!known && !(error instanceof UsageError) && process.env.SOCKETS_CONFORMANCE_DEBUG) console.error(error);
+  if (!known && process.env.SOCKETS_CONFORMANCE_DEBUG) console.error(error);
   return known ? 2 : 2;
+}
+
+async function versionLine(): Promise<string> {
+  const [{ suiteVersion }, { DRAFT }] = await Promise.all([import('../runners/version.ts'), import('../records/draft.ts')]);
+  return `sockets-conformance ${await suiteVersion()}, tests derived from the draft ${DRAFT.repository}@${DRAFT.commit} (${DRAFT.date}), ${DRAFT.url}`;
 }

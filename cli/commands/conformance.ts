@@ -15,6 +15,7 @@ import { progress } from '../progress.ts';
 import { writeReports } from '../write-reports.ts';
 import { loadForRun } from '../judge.ts';
 import { expectationLookup } from '../../reporters/causes.ts';
+import { prepareOutDir } from '../out-dir.ts';
 import { perfTable } from './perf.ts';
 
 export function registerConformance(program: Command): void {
@@ -25,6 +26,8 @@ export function registerConformance(program: Command): void {
     .option('--out <dir>', 'where the run\'s results.json and other reports are written', 'out/conformance')
     .action(async (opts: { file: string; out: string }, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
+      await prepareOutDir(opts.out);
+      await prepareOutDir(path.dirname(opts.file), '--file');
       const interrupt = interruptOnSignals();
       const shown = progress(process.stderr, colours(process.stderr, command.optsWithGlobals().color !== false));
       try {

@@ -8,6 +8,7 @@ import { colours } from '../colours.ts';
 import { interruptOnSignals } from '../interrupt.ts';
 import { progress } from '../progress.ts';
 import { positiveNumber } from '../numbers.ts';
+import { prepareOutDir } from '../out-dir.ts';
 
 interface PerfFlags {
   runtime?: string;
@@ -28,6 +29,7 @@ export function registerPerf(program: Command): void {
     .option('--out <dir>', 'where results.json (with its perf records) and the reports are written', 'out/perf')
     .action(async (opts: PerfFlags, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
+      await prepareOutDir(opts.out);
       const interrupt = interruptOnSignals();
       const shown = progress(process.stderr, colours(process.stderr, command.optsWithGlobals().color !== false));
       try {

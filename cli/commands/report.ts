@@ -8,6 +8,7 @@ import { SPEC_ANCHORS } from '../../tests/requirements.ts';
 import { colours } from '../colours.ts';
 import { DEFAULT_EXPECTATIONS_DIR, loadForRun } from '../judge.ts';
 import { expectationLookup } from '../../reporters/causes.ts';
+import { prepareOutDir } from '../out-dir.ts';
 import { checkSourceUrl, FORMATS, suiteIndex, writeReports, type Format } from '../write-reports.ts';
 
 interface ReportFlags {
@@ -41,6 +42,7 @@ export function registerReport(program: Command): void {
       checkSourceUrl(opts.sourceUrl);
       const results = await readResults(opts.from);
       const out = opts.out ?? (opts.from.endsWith('.json') ? opts.from.replace(/[^/\\]*$/, '') || '.' : opts.from);
+      await prepareOutDir(out);
       const index = await suiteIndex();
       const expectations = await loadForRun(opts.expectations);
       const written = await writeReports(results, out, { formats: formats as Format[], index, expectations, sourceUrl: opts.sourceUrl });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { RunResults } from '../records/result.ts';
 import { fromRoot } from '../runners/paths.ts';
+import { deno } from '../runners/runtimes/deno.ts';
 import { INPUT_VARIABLES } from './action.ts';
 
 let workspace: string;
@@ -60,7 +61,8 @@ describe('the GitHub Action entry script', { timeout: 240_000 }, () => {
   it('reports unexpected results in its exit-code output, with a binary of one\'s own and an expectations folder of one\'s own', async () => {
     await mkdir(path.join(workspace, 'my-expectations'), { recursive: true });
     await writeFile(path.join(workspace, 'my-expectations', 'deno.json'), JSON.stringify({ runtime: 'deno', files: {} }));
-    const run = await action({ runtime: 'deno', 'runtime-binary': fromRoot('node_modules/deno/deno'), expectations: 'my-expectations', filter: 'connect/returns', shard: '1/1', out: 'results-b' }, 'b');
+    const binary = (await deno.locate()).binary;
+    const run = await action({ runtime: 'deno', 'runtime-binary': binary, expectations: 'my-expectations', filter: 'connect/returns', shard: '1/1', out: 'results-b' }, 'b');
     assert.equal(run.code, 0, 'the step itself passes; action.yml fails the job after the upload');
     assert.equal(run.outputs['exit-code'], '1', run.stderr);
     assert.match(run.outputs.summary!, /^\d+ unexpected: deno: \d+ expected, [1-9]\d* unexpected/);

@@ -4,7 +4,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Level } from '../records/result.ts';
+import type { Level, UpstreamReport } from '../records/result.ts';
 import type { FileMeta, TestModule } from '../tests/lib/test-file.ts';
 import { testsDir } from './paths.ts';
 
@@ -15,6 +15,8 @@ export interface SubtestInfo {
   anchors: string[];
   level: Level;
   requirements: string[];
+  /** Upstream bug reports the subtest reproduces (the file's, then its own); empty for most. */
+  upstream: UpstreamReport[];
 }
 
 export interface TestFile {
@@ -63,6 +65,7 @@ export function subtestsOf(meta: FileMeta): SubtestInfo[] {
     anchors: sub.anchors ?? meta.anchors,
     level: sub.level ?? meta.level,
     requirements: sub.covers ?? [],
+    upstream: [...(meta.upstream ?? []), ...(sub.upstream ?? [])],
   }));
 }
 

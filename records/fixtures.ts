@@ -53,6 +53,10 @@ export interface FixtureAddresses {
   alpnProtocols: string[];
   /** The interop tier's real servers (interop/), present when the run includes that tier. */
   interop?: InteropAddresses;
+  /** Two `report` listeners that each listen on one loopback family only, on a port that was free on
+   * the other family, for tests of what `localhost` reaches (echo-server/README.md, "Single-family
+   * listeners"). Absent in address maps written before they existed. */
+  singleFamily?: { ipv4Only: Endpoint; ipv6Only: Endpoint | null };
 }
 
 /** A throwaway PostgreSQL cluster on loopback, made for one run. */

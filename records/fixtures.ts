@@ -17,13 +17,14 @@ export type ServiceName =
   | 'refused'
   | 'tls-untrusted'
   | 'starttls-untrusted'
-  | 'starttls-stall';
+  | 'starttls-stall'
+  | 'starttls-pipelined';
 
 export const SERVICE_NAMES: readonly ServiceName[] = [
   'echo', 'tls-echo', 'starttls', 'tls-stall', 'greet-then-fin', 'greet-then-rst',
   'close-on-accept', 'silent', 'report', 'tls-report', 'control', 'refused',
   // Added later, after `refused`, so that the base-port offsets of the services above never move.
-  'tls-untrusted', 'starttls-untrusted', 'starttls-stall',
+  'tls-untrusted', 'starttls-untrusted', 'starttls-stall', 'starttls-pipelined',
 ];
 
 export interface Endpoint {

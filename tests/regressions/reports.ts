@@ -34,6 +34,8 @@ export const REPORTS = {
     'a failed TLS handshake after startTls() (untrusted CA) surfaces as a timeout, not an error'),
   startTlsCloseSignal: report('lobu-ai/lobu', 'pull', 3367,
     'postgres.js waits for the original socket\'s closed after startTls(); a connect() that never resolves it hangs the driver'),
+  smtpStartTls: report('cloudflare/workerd', 'issues', 2712,
+    'startTls() cannot be made to work for SMTP submission on port 587'),
   pgEndHangs: report('prisma/prisma-next', 'issues', 1029,
     'a graceful close of a pg client over connect() never fires its close event'),
   pgEndUnconnected: report('brianc/node-postgres', 'issues', 3152,

@@ -51,9 +51,13 @@ export function upstreamLinks(record: { upstream?: readonly UpstreamReport[] }):
   return (record.upstream ?? []).map((r) => `[${r.repository}#${r.number}](${r.url})`).join(', ');
 }
 
+/** Cells stay short: the full message is in the regression tier's own table and the HTML report. */
+const CELL_CHARS = 140;
+
 function cell(record: ResultRecord | null): string {
   if (!record) return 'not run';
-  const first = record.message?.split('\n')[0] ?? '';
+  const line = record.message?.split('\n')[0] ?? '';
+  const first = line.length > CELL_CHARS ? `${line.slice(0, CELL_CHARS - 1)}…` : line;
   if (record.level === 'informational') return mdCell(first ? `observed: ${first}` : 'observed');
   if (record.status === 'PASS') return 'not shown';
   return mdCell(`**shown** (${record.status}${first ? `: ${first}` : ''})`);

@@ -4,9 +4,9 @@
 // The draft: the socket startTls() returns is established once its handshake completes
 // (#starttls-method, #opened-attribute), and a connection that fails rejects opened and aborts the
 // writable with a SocketError (#connect-section step 7); TLS uses the default CAs
-// (#socketoptions-dictionary), so a certificate from an unknown CA fails. That opened rejects, and
-// that a write fails, is required; that the error is a TypeError (a SocketError) is kept optional as
-// everywhere else in the suite (workerd rejects with plain Errors).
+// (#socketoptions-dictionary), so a certificate from an unknown CA fails. That opened rejects, that a
+// write fails, and that the error is a SocketError (an instance of TypeError, #socket-error) are all
+// the draft's words: required.
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
 import { encode } from '../lib/bytes.ts';
 import { closeAtEnd, readGreeting } from '../lib/fixture.ts';
@@ -25,7 +25,9 @@ export const meta: FileMeta = {
   upstream: [REPORTS.postgresUntrustedTls],
   subtests: {
     'after startTls() to a certificate from an untrusted CA, the new socket\'s opened rejects promptly': { covers: ['opened.rejects-on-failure'] },
-    'that rejection is a TypeError (a SocketError)': { covers: ['connect.failure-socketerror'], level: 'optional' },
+    // The catalogue entry for this rule (connect.failure-socketerror) is being raised to required on
+    // the spec helper's branch; until that lands it is left uncovered here rather than judged harder.
+    'that rejection is a TypeError (a SocketError)': {},
     'after startTls() to a certificate from an untrusted CA, a write on the new socket rejects promptly': { covers: ['connect.failure-aborts-writable'] },
   },
 };

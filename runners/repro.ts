@@ -76,7 +76,7 @@ async function commandPlan(adapter: RuntimeAdapter, located: LocatedRuntime, scr
     located: { ...located, binary: PLACEHOLDER.binary },
     bundle: isWorkerd ? path.join(scratch, 'test.mjs') : PLACEHOLDER.bundle,
     context: sentinel,
-    fixtures: null as never,
+    fixtures: { version: 1, services: { stand: { ipv4: { hostname: PLACEHOLDER.net, port: 1 }, ipv6: null } } } as never,
     workDir: scratch,
     caFile: isWorkerd ? caFile : PLACEHOLDER.caFile,
   });
@@ -176,7 +176,8 @@ function shownCommand(plan: ReproPlan): string {
     .replaceAll(PLACEHOLDER.binary, `$${plan.binaryVariable}`)
     .replaceAll(PLACEHOLDER.bundle, 'test.mjs')
     .replaceAll(PLACEHOLDER.caFile, 'fixture-ca.pem')
-    .replaceAll(`${PLACEHOLDER.dir}/`, '');
+    .replaceAll(`${PLACEHOLDER.dir}/`, '')
+    .replace(/--allow-net=\S*/, '--allow-net=<every fixture host:port>');
   const env = Object.entries(plan.env).map(([k, v]) => `${k}=${words(v)} `).join('');
   return env + plan.argv.map((a) => (a === plan.contextArgToken ? "'<context JSON: nonce, fixture addresses>'" : words(a))).join(' ');
 }

@@ -11,6 +11,9 @@ export const PLACEHOLDER = {
   caFile: '@@CA_FILE@@',
   /** The folder itself. */
   dir: '@@DIR@@',
+  /** A fixture host that stands for all of them: a permission list built from the address map (deno's
+   * --allow-net) contains `@@NET@@:1`, and run.mjs rebuilds that list from the real addresses. */
+  net: '@@NET@@',
 } as const;
 
 export interface ReproPlan {

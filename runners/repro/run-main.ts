@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CHANNEL_PREFIX } from '../../records/channel.ts';
 import type { FixtureAddresses } from '../../records/fixtures.ts';
+import { allowedHosts } from '../runtimes/deno.ts';
 import { capnpString, pemBlocks } from '../runtimes/workerd.ts';
 import { PLACEHOLDER, type ReproPlan } from './plan.ts';
 
@@ -35,6 +36,7 @@ const nonce = randomUUID();
 const context = { nonce, fixtures: addresses, runtime: plan.runtime };
 const binary = process.env[plan.binaryVariable] ?? (plan.binaryDefault === 'node' ? process.execPath : plan.binaryDefault);
 const fill = (text: string) => text
+  .replace(new RegExp(`^--allow-net=\\S*${PLACEHOLDER.net}:1\\S*$`), `--allow-net=${allowedHosts(addresses).join(',')}`)
   .replaceAll(PLACEHOLDER.binary, binary)
   .replaceAll(PLACEHOLDER.bundle, path.join(dir, 'test.mjs'))
   .replaceAll(PLACEHOLDER.caFile, caFile)

@@ -21,9 +21,12 @@ export interface KnownBug {
 
 const reportKey = (r: UpstreamReport) => `${r.repository}#${r.number}`;
 
+/** Required and optional subtests are judged; any other level only observes. */
+const judged = (record: Pick<ResultRecord, 'level'>) => record.level === 'required' || record.level === 'optional';
+
 /** Whether a record shows the bug its subtest reproduces: a judged subtest that did not pass. */
 export function showsBug(record: ResultRecord): boolean {
-  return record.level !== 'informational' && record.status !== 'PASS' && record.status !== 'SKIP';
+  return judged(record) && record.status !== 'PASS' && record.status !== 'SKIP';
 }
 
 export function knownBugs(results: RunResults): KnownBug[] {
@@ -58,7 +61,7 @@ function cell(record: ResultRecord | null): string {
   if (!record) return 'not run';
   const line = record.message?.split('\n')[0] ?? '';
   const first = line.length > CELL_CHARS ? `${line.slice(0, CELL_CHARS - 1)}…` : line;
-  if (record.level === 'informational') return mdCell(first ? `observed: ${first}` : 'observed');
+  if (!judged(record)) return mdCell(first ? `observed: ${first}` : 'observed');
   if (record.status === 'PASS') return 'not shown';
   return mdCell(`**shown** (${record.status}${first ? `: ${first}` : ''})`);
 }
@@ -79,7 +82,7 @@ export function knownBugsMarkdown(results: RunResults): string[] {
   ];
   for (const bug of bugs) {
     const head = `[${mdCell(`${bug.report.repository}#${bug.report.number}`)}](${bug.report.url}): ${mdCell(bug.report.title)}`;
-    const shown = bug.subtests.every((s) => s.level === 'informational') ? 'not judged' : bug.shownBy.length > 0 ? bug.shownBy.join(', ') : 'none';
+    const shown = !bug.subtests.some(judged) ? 'not judged' : bug.shownBy.length > 0 ? bug.shownBy.join(', ') : 'none';
     for (const [i, sub] of bug.subtests.entries()) {
       out.push(`| ${i === 0 ? head : ''} | ${i === 0 ? shown : ''} | \`${mdCell(sub.file)}\`: ${mdCell(sub.test)} | ${sub.level} | ${ids.map((id) => cell(sub.observed[id] ?? null)).join(' | ')} |`);
     }

@@ -6,7 +6,7 @@
 // not awaited one by one (the way a driver pipelines messages).
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
 import { closeAtEnd } from '../lib/fixture.ts';
-import { ByteReader } from '../lib/io.ts';
+import { concat, toBytes } from '../lib/bytes.ts';
 import type { Socket } from '../lib/sockets-api.ts';
 import { REPORTS } from './reports.ts';
 
@@ -51,11 +51,27 @@ function assert_same_bytes(actual: Uint8Array, expected: Uint8Array, what: strin
   }
 }
 
-/** Reads `length` bytes back while the writes go out: the echo applies backpressure, so reading only
+/** Every chunk until `total` bytes have come, joined once at the end (joining as they come would
+ * copy megabytes again for every chunk). */
+async function readTotal(stream: ReadableStream<Uint8Array>, total: number): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  while (received < total) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`the stream ended after ${received} of ${total} bytes`);
+    const bytes = toBytes(value);
+    chunks.push(bytes);
+    received += bytes.byteLength;
+  }
+  return concat(chunks);
+}
+
+/** Reads the bytes back while the writes go out: the echo applies backpressure, so reading only
  * after writing would deadlock once the buffers fill. */
 async function echoed(socket: Socket, chunks: Uint8Array[], awaitEach: boolean): Promise<Uint8Array> {
   const total = chunks.reduce((n, c) => n + c.byteLength, 0);
-  const reading = ByteReader.of(socket.readable).readBytes(total);
+  const reading = readTotal(socket.readable, total);
   const writer = socket.writable.getWriter();
   const writes = chunks.map((chunk) => writer.write(chunk));
   if (awaitEach) for (const w of writes) await w;

@@ -29,8 +29,9 @@ test('a reproduction of a known failure runs outside the suite and reports it', 
   assert.match(again.output, /^\$ NODE_EXTRA_CA_CERTS=.*test\.mjs '<context JSON/m);
 });
 
-test('an unknown subtest, file or runtime is a usage error', async () => {
+test('an unknown subtest, file or runtime, or an interop file, is a usage error', async () => {
   await assert.rejects(writeRepro({ file: FILE, subtest: 'no such subtest', runtime: 'node', out: os.tmpdir() }), UsageError);
   await assert.rejects(writeRepro({ file: 'nope.any.ts', subtest: SUBTEST, runtime: 'node', out: os.tmpdir() }), UsageError);
   await assert.rejects(writeRepro({ file: FILE, subtest: SUBTEST, runtime: 'nope', out: os.tmpdir() }), UsageError);
+  await assert.rejects(writeRepro({ file: 'interop/pg.any.ts', subtest: 'pg connects over connect() and runs SELECT 1', runtime: 'node', out: os.tmpdir() }), /interop tier/);
 });

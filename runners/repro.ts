@@ -127,6 +127,10 @@ export async function writeRepro(options: ReproOptions): Promise<{ dir: string; 
   const adapter = findRuntime(options.runtime);
   if (!adapter) throw new UsageError(`unknown runtime "${options.runtime}" (one of ${runtimes.map((r) => r.id).join(', ')})`);
   const testFile = findFile(await discoverTestFiles(), options.file);
+  const tier = testFile.meta.tier ?? 'spec';
+  if (tier === 'interop' || tier === 'perf') {
+    throw new UsageError(`tests/${testFile.file} is in the ${tier} tier: a reproduction folder carries the fixture server only, not PostgreSQL, SMTP or the performance baseline (spec and regression files only)`);
+  }
   const sub = testFile.subtests.find((s) => s.name === options.subtest);
   if (!sub) throw new UsageError(`tests/${testFile.file} has no subtest "${options.subtest}" (it has: ${testFile.subtests.map((s) => JSON.stringify(s.name)).join(', ')})`);
   let located: LocatedRuntime;

@@ -25,9 +25,7 @@ export const meta: FileMeta = {
   upstream: [REPORTS.postgresUntrustedTls],
   subtests: {
     'after startTls() to a certificate from an untrusted CA, the new socket\'s opened rejects promptly': { covers: ['opened.rejects-on-failure'] },
-    // Not linked to connect.failure-socketerror while that entry is optional in the catalogue: the
-    // draft's words make this check required, and a subtest may not judge harder than what it covers.
-    'that rejection is a TypeError (a SocketError)': {},
+    'that rejection is a TypeError (a SocketError)': { covers: ['connect.failure-socketerror'] },
     'after startTls() to a certificate from an untrusted CA, a write on the new socket rejects promptly': { covers: ['connect.failure-aborts-writable'] },
   },
 };

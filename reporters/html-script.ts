@@ -28,6 +28,8 @@ export const PAGE_SCRIPT = String.raw`
   }
   function keyOf(r) { return r.runtime + '|' + r.file + '|' + r.test; }
   function draftLink(anchor) { return el('a', { href: data.draftUrl + anchor, text: anchor }); }
+  // A subtest that reproduces a reported bug links to the report (the regression tier).
+  function upstreamLinks(r) { return (r.upstream || []).map(function (u) { return el('span', {}, [' ', el('a', { href: u.url, class: 'upstream', text: u.repository + '#' + u.number })]); }); }
   function viewLink(params, text) { return el('a', { href: '#' + new URLSearchParams(params).toString(), text: text }); }
 
   // ---- state <-> URL ----
@@ -142,6 +144,12 @@ export const PAGE_SCRIPT = String.raw`
     box.appendChild(el('p', { class: 'expectation' }, n
       ? [el('strong', { text: 'expectation: ' }), n.expected + ': ' + n.reason]
       : [el('strong', { text: 'expectation: ' }), 'none (the subtest is expected to pass' + (r.level === 'informational' ? '; informational subtests are never judged' : '') + ')']));
+    if ((r.upstream || []).length) {
+      box.appendChild(el('p', {}, [el('strong', { text: 'reproduces: ' })]));
+      box.appendChild(el('ul', { class: 'upstream-reports' }, r.upstream.map(function (u) {
+        return el('li', {}, [el('a', { href: u.url, class: 'upstream', text: u.repository + '#' + u.number }), ': ' + u.title]);
+      })));
+    }
     var reqs = r.requirements || [];
     if (reqs.length) {
       box.appendChild(el('p', {}, [el('strong', { text: 'catalogue entries:' })]));
@@ -183,7 +191,7 @@ export const PAGE_SCRIPT = String.raw`
       var anchorsCell = el('td', {});
       r.anchors.forEach(function (a, i) { if (i) anchorsCell.appendChild(document.createTextNode(' ')); anchorsCell.appendChild(draftLink(a)); });
       list.appendChild(el('tr', { class: 'subtest' + (open ? ' opened' : ''), 'data-status': r.status, 'data-key': key }, [
-        el('td', { text: r.runtime }), el('td', { text: r.file }), el('td', {}, [button]), el('td', { text: r.level }), anchorsCell,
+        el('td', { text: r.runtime }), el('td', { text: r.file }), el('td', {}, [button].concat(upstreamLinks(r))), el('td', { text: r.level }), anchorsCell,
         el('td', { class: r.status, text: r.status }),
       ]));
       if (open) list.appendChild(el('tr', { class: 'detail', id: 'opened' }, [el('td', { colspan: '6' }, [detail(r)])]));

@@ -325,6 +325,22 @@ describe('HTML report in Chromium', { skip, timeout: 60_000 }, () => {
     }
   });
 
+  it('a subtest that reproduces an upstream bug links to the report, in its row and opened', async () => {
+    const upstream = [{ repository: 'example/runtime', number: 42, url: 'https://github.com/example/runtime/issues/42', title: 'close() loses the reason' }];
+    const record = { ...results.results[0]!, test: 'a regression', tier: 'regression' as const, upstream };
+    const file = path.join(tmp, 'upstream.html');
+    await writeFile(file, htmlReport({ ...results, results: [...results.results, record] }, { anchorOrder: index.anchors, index }));
+    const other = await browser.newPage();
+    try {
+      await other.goto(`${pathToFileURL(file).href}#${new URLSearchParams({ open: keyOf(record) })}`);
+      assert.equal(await other.locator('#subtests tr.opened a.upstream').getAttribute('href'), upstream[0]!.url);
+      assert.equal(await other.locator('#subtests tr.detail ul.upstream-reports li').textContent(), 'example/runtime#42: close() loses the reason');
+      assert.equal(await other.locator(`#bars a.bar[data-runtime="${record.runtime}"][data-tier="regression"] .bar-text`).textContent(), `regression ${record.status === 'PASS' ? 1 : 0}/1`);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('loaded nothing from the network', () => {
     assert.deepEqual(requests, []);
   });

@@ -291,6 +291,7 @@ export function toRecords(runtime: string, testFile: TestFile, outcome: ProcessO
       durationMs: message.durationMs,
       requirements: info?.requirements ?? [],
       tier: testFile.meta.tier ?? 'spec',
+      ...(info && info.upstream.length > 0 ? { upstream: info.upstream } : {}),
     });
   }
   // Subtests run one after another in declaration order, so on a timeout the first unfinished one
@@ -311,7 +312,7 @@ export function toRecords(runtime: string, testFile: TestFile, outcome: ProcessO
       message = verdict.status === 'OK' ? 'declared in meta but never registered by the file' : `not run: ${verdict.message}`;
     }
     firstUnfinished = false;
-    records.push({ runtime, file: testFile.file, test: info.name, anchors: info.anchors, level: info.level, status, message, durationMs: 0, requirements: info.requirements, tier: testFile.meta.tier ?? 'spec' });
+    records.push({ runtime, file: testFile.file, test: info.name, anchors: info.anchors, level: info.level, status, message, durationMs: 0, requirements: info.requirements, tier: testFile.meta.tier ?? 'spec', ...(info.upstream.length > 0 ? { upstream: info.upstream } : {}) });
   }
   const file: FileRecord = {
     runtime,

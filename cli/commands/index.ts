@@ -18,6 +18,7 @@ export const commands: CommandModule[] = [
   { name: 'conformance', load: async () => (await import('./conformance.ts')).registerConformance },
   { name: 'perf', load: async () => (await import('./perf.ts')).registerPerf },
   { name: 'coverage', load: async () => (await import('./coverage.ts')).registerCoverage },
+  { name: 'repro', load: async () => (await import('./repro.ts')).registerRepro },
 ];
 
 /** The commands to load for these arguments: the one named, or every one. */

@@ -32,7 +32,9 @@ describe('progress', () => {
     t = 3000;
     p.stop();
     assert.match(chunks.at(-1)!, /^node {6}4\/4 files {2}1 not passing, 1 file not OK {2}2\.0 s {2}done\nworkerd {3}0\/4 files {2}0 not passing {2}3\.0 s {2}estimating\n$/);
+    const written = chunks.length;
     p.stop();
+    assert.equal(chunks.length, written, 'a second stop draws nothing');
   });
 
   it('never draws a line wider than the terminal', () => {

@@ -72,9 +72,11 @@ export function progress(stream: NodeJS.WriteStream, c: Colours, options: { live
       if (live) draw();
     },
     stop() {
+      // Once per run: a second call (the command's finally) must not draw the lines again below
+      // what was printed since.
+      if (live && drawn > 0) draw();
       if (timer) clearInterval(timer);
       timer = undefined;
-      if (live && rows.length > 0) draw();
       drawn = 0;
     },
   };

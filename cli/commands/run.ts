@@ -24,7 +24,7 @@ interface RunFlags {
   filter?: string;
   timeout?: number;
   timeoutMultiplier?: number;
-  jobs: number;
+  jobs?: number;
   processModel: ProcessModel;
   out: string;
   repeat: number;
@@ -41,8 +41,8 @@ export function registerRun(program: Command): void {
     .option('--impl <path>', 'an ES module exporting connect(), used instead of the runtime\'s own')
     .option('--filter <text>', 'only test files whose path or anchors contain this text')
     .addOption(new Option('--timeout <ms>', 'per-file timeout in ms').argParser(positiveNumber('--timeout')))
-    .addOption(new Option('--timeout-multiplier <n>', 'multiplies every file timeout (slow machines)').argParser(positiveNumber('--timeout-multiplier')))
-    .addOption(new Option('--jobs <n>', 'runtime processes at once').argParser(positiveNumber('--jobs', true)).default(DEFAULT_JOBS))
+    .addOption(new Option('--timeout-multiplier <n>', 'scale of every file timeout and "must happen" bound, instead of the one measured at the start of the run').argParser(positiveNumber('--timeout-multiplier')))
+    .addOption(new Option('--jobs <n>', `runtime processes at once (default: as many as the cores carry, from the CPU cost of the files in earlier runs; ${DEFAULT_JOBS} without history)`).argParser(positiveNumber('--jobs', true)))
     .addOption(new Option('--process-model <model>', 'per-file: a new runtime process for every file; warm: processes that run files one after another, restarted after a crash or timeout (node, deno, bun; workerd always per-file)').choices(PROCESS_MODELS).default(DEFAULT_PROCESS_MODEL))
     .addOption(new Option('--repeat <n>', 'run each selected file n times and report the subtests whose status changed').argParser(positiveNumber('--repeat', true)).default(1))
     .option('--shard <i/n>', 'run shard i of n (a stable subset of the files, for CI job matrices)')

@@ -3,7 +3,7 @@
 // informational subtests whose status or message differs), with each runtime's observation.
 
 import type { ResultRecord, RunResults } from '../records/result.ts';
-import { anchorUrl, buildMatrix, mdCell, orderKeys } from './format.ts';
+import { anchorUrl, buildMatrix, calibrationLine, mdCell, orderKeys } from './format.ts';
 import { markdownMatrix, perfMarkdown, runtimesTable } from './markdown.ts';
 
 export interface Disagreement {
@@ -69,6 +69,7 @@ export function conformanceMarkdown(results: RunResults, options: ConformanceOpt
     '',
     runtimesTable(results),
     '',
+    ...(calibrationLine(results) ? [calibrationLine(results)!, ''] : []),
     '## Matrix',
     '',
     'Passed / total subtests per draft section; a subtest with several anchors counts in each of their rows.',

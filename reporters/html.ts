@@ -6,7 +6,7 @@
 
 import type { RunResults } from '../records/result.ts';
 import { buildCoverage } from './coverage.ts';
-import { betterText, figureNumber, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, SPEC_URL, type SuiteIndex } from './format.ts';
+import { betterText, calibrationLine, figureNumber, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, SPEC_URL, type SuiteIndex } from './format.ts';
 
 export interface HtmlOptions {
   anchorOrder?: readonly string[];
@@ -210,7 +210,8 @@ ${badFiles.map((f) => `<tr><td>${escapeHtml(f.runtime)}</td><td>${escapeHtml(f.f
 </head>
 <body>
 <h1>Sockets API conformance</h1>
-<p class="muted">Suite ${escapeHtml(results.suiteVersion)}, run ${escapeHtml(results.startedAt)} to ${escapeHtml(results.finishedAt)}${results.interrupted ? `; <strong>interrupted</strong> (${escapeHtml(results.interrupted.signal)})` : ''}.</p>
+<p class="muted">Suite ${escapeHtml(results.suiteVersion)}, run ${escapeHtml(results.startedAt)} to ${escapeHtml(results.finishedAt)}${results.interrupted ? `; <strong>interrupted</strong> (${escapeHtml(results.interrupted.signal)})` : ''}.</p>${calibrationLine(results) ? `
+<p class="muted">${escapeHtml(calibrationLine(results)!)}</p>` : ''}
 <table id="runtimes"><tr><th>runtime</th><th>version</th><th>connect()</th><th>details</th></tr>
 ${runtimeRows.join('\n')}</table>
 <h2>Matrix</h2>

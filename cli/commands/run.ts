@@ -9,6 +9,7 @@ import { combineRepeats } from '../../runners/repeat.ts';
 import { DEFAULT_JOBS, DEFAULT_PROCESS_MODEL, PROCESS_MODELS, run, UsageError, type ProcessModel } from '../../runners/run.ts';
 import { parseShard, selectShard } from '../../runners/shard.ts';
 import { requiredFailures } from '../../reporters/summary.ts';
+import { calibrationLine } from '../../reporters/format.ts';
 import { terminalMatrix } from '../../reporters/matrix.ts';
 import { SPEC_ANCHORS } from '../../tests/requirements.ts';
 import { DEFAULT_EXPECTATIONS_DIR, hasUnexpected, judge, loadForRun } from '../judge.ts';
@@ -89,6 +90,8 @@ export function registerRun(program: Command): void {
           process.stdout.write(`${results.repeat.flaky.length} flaky subtests over ${results.repeat.times} repetitions\n`);
         }
         process.stdout.write(`${results.results.length} subtests, ${failing.length} required not passing; results in ${written}\n`);
+        const calibration = calibrationLine(results);
+        if (calibration) process.stdout.write(`${calibration}\n`);
         process.stdout.write(judged.lines.join('\n') + '\n');
         if (results.interrupted) process.stdout.write(c.red(`interrupted by ${results.interrupted.signal}: ${results.interrupted.filesNotRun.length} file(s) not run or cut short\n`));
         process.exitCode = interrupt.signal.aborted ? 130 : judged.written.length === 0 && (hasUnexpected(judged.comparison) || judged.flaky.length > 0) ? 1 : 0;

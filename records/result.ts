@@ -49,10 +49,11 @@ export interface Calibration {
   scale: number;
   /** `measured` (from the figures below) or `--timeout-multiplier` (given by hand; it wins). */
   scaleSource: 'measured' | '--timeout-multiplier';
-  /** Median start-to-exit of `node -e 0`, ms, and the figure the suite's bounds were written for:
-   * scale = measured / reference, at least 1. */
+  /** `node -e 0`: median start-to-exit wall time, ms, and mean CPU time (Linux), ms, beside the
+   * CPU time on the machine the bounds were written for: scale = CPU / reference, at least 1. */
   runtimeStartMs: number;
-  referenceStartMs: number;
+  runtimeStartCpuMs?: number;
+  referenceStartCpuMs: number;
   /** Median round trip through the fixture server's control service on a fresh loopback
    * connection, from the runner, ms. */
   loopbackRoundTripMs: number;

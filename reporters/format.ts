@@ -154,7 +154,7 @@ export function calibrationLine(results: RunResults): string | null {
   const c = results.calibration;
   if (!c) return null;
   const why = c.scaleSource === 'measured'
-    ? `node -e 0 took ${c.runtimeStartMs} ms against ${c.referenceStartMs} ms on the reference machine`
+    ? `node -e 0 took ${c.runtimeStartCpuMs ?? '?'} ms of CPU against ${c.referenceStartCpuMs} ms on the reference machine, ${c.runtimeStartMs} ms of wall`
     : 'set by --timeout-multiplier';
   const parts = [
     `Calibration: bounds and watchdogs ×${c.scale} (${why}); loopback round trip ${c.loopbackRoundTripMs} ms`,

@@ -17,7 +17,7 @@ import { classifyFile, launch, type ProcessOutcome } from './launch.ts';
 import { runtimes, findRuntime } from './runtimes/index.ts';
 import { WarmPool } from './warm.ts';
 import { jobsFor, readCost, readTimings, recordCost, recordTimings, scheduleOrder, timingKey, UNKNOWN_COST_JOBS_PER_CORE, type CostHistory, type Timings } from './schedule.ts';
-import { measureMachine, REFERENCE_START_MS, scaleFor, watchEventLoop } from './calibrate.ts';
+import { measureMachine, REFERENCE_START_CPU_MS, scaleFor, watchEventLoop } from './calibrate.ts';
 import { runCpuMs } from './cpu.ts';
 import { RuntimeUnavailable, type LaunchRequest, type LocatedRuntime, type RuntimeAdapter, type WarmLaunchRequest } from './runtime.ts';
 import { suiteVersion } from './version.ts';
@@ -99,7 +99,6 @@ export async function run(options: RunOptions): Promise<RunResults> {
   }
   const runStarted = performance.now();
   const cpuAtStart = runCpuMs();
-  const runnerCpuAtStart = process.cpuUsage();
   // The machine's figures, before any runtime process adds its load (runners/calibrate.ts).
   let figures;
   try {
@@ -182,12 +181,8 @@ export async function run(options: RunOptions): Promise<RunResults> {
     }
     await pool(scheduleOrder(jobs, await readTimings()).map((job) => job.start), jobCount);
     await recordTimings(measured);
-    const runMs = Object.values(cost.files).reduce((s, c) => s + c.runMs, 0);
-    const runnerCpu = process.cpuUsage(runnerCpuAtStart);
-    if (runMs > 0 && cpuAtStart !== null) cost.runnerShare = Math.round(((runnerCpu.user + runnerCpu.system) / 1000 / runMs) * 1000) / 1000;
-    await recordCost(cost);
   } finally {
-    warmPool?.close();
+    await warmPool?.close();
     await rm(workRoot, { recursive: true, force: true });
     await fixtures?.stop();
     await interop?.stop();
@@ -199,11 +194,20 @@ export async function run(options: RunOptions): Promise<RunResults> {
   files.sort(byRuntimeThenFile);
   results.sort(byRuntimeThenFile);
   const cpuAtEnd = runCpuMs();
+  // What the files' own figures leave out (the runner and its fixture server, warm processes'
+  // start-up, the build), per ms of files running: the jobs rule adds it to every file's share.
+  const fileCpu = Object.values(cost.files).reduce((s, c) => s + c.cpuMs, 0);
+  const fileRunMs = Object.values(cost.files).reduce((s, c) => s + c.runMs, 0);
+  if (fileRunMs > 0 && cpuAtStart !== null && cpuAtEnd !== null && !options.signal?.aborted) {
+    cost.runnerShare = Math.round((Math.max(0, cpuAtEnd - cpuAtStart - fileCpu) / fileRunMs) * 1000) / 1000;
+  }
+  await recordCost(cost);
   const calibration: RunResults['calibration'] = {
     scale,
     scaleSource: options.timeoutMultiplier !== undefined ? '--timeout-multiplier' : 'measured',
     runtimeStartMs: figures.runtimeStartMs,
-    referenceStartMs: REFERENCE_START_MS,
+    ...(figures.runtimeStartCpuMs !== null ? { runtimeStartCpuMs: figures.runtimeStartCpuMs } : {}),
+    referenceStartCpuMs: REFERENCE_START_CPU_MS,
     loopbackRoundTripMs: figures.loopbackRoundTripMs,
     eventLoopDelayMs: loop.stop(),
     jobs: jobCount,

@@ -44,6 +44,9 @@ export class WarmProcess {
   private portWaiters: (() => void)[] = [];
   /** Why the process never got ready, when the runner ended its start-up. */
   private startupOverrun: string | null = null;
+  private markClosed!: () => void;
+  /** Settles once the process has ended and been reaped. */
+  readonly closed = new Promise<void>((resolve) => { this.markClosed = resolve; });
 
   constructor(readonly key: string, private readonly spec: WarmLaunchSpec) {
     this.child = spawnGroup(spec, 'pipe', spec.http !== undefined);
@@ -56,7 +59,11 @@ export class WarmProcess {
       this.reader.keep(`failed to start ${spec.argv[0]}: ${error.message}\n`);
       this.onExit(null, null);
     });
-    this.child.on('close', (code, signal) => this.onExit(code, signal));
+    this.child.on('close', (code, signal) => {
+      this.onExit(code, signal);
+      this.markClosed();
+    });
+    this.child.on('error', () => this.markClosed());
   }
 
   get alive(): boolean {
@@ -243,7 +250,11 @@ export class WarmPool {
     else process.kill();
   }
 
-  close(): void {
-    for (const process of this.idle.splice(0)) process.kill();
+  /** Ends the idle processes; resolves once they are gone (at most a second later), so that the
+   * run's CPU figure includes theirs. */
+  async close(): Promise<void> {
+    const ending = this.idle.splice(0);
+    for (const process of ending) process.kill();
+    await Promise.race([Promise.all(ending.map((p) => p.closed)), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
   }
 }

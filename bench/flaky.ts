@@ -71,10 +71,19 @@ interface RunOutcome {
 function runOnce(out: string, runArgs: string[]): Promise<RunOutcome> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fromRoot('cli/main.ts'), 'run', '--out', out, ...runArgs], { stdio: ['ignore', 'pipe', 'inherit'], cwd: fromRoot('.') });
+    const child = spawn(process.execPath, ['--import', 'tsx', fromRoot('cli/main.ts'), 'run', '--out', out, ...runArgs], { stdio: ['ignore', 'pipe', 'pipe'], cwd: fromRoot('.') });
     let stdout = '';
+    let stderr = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => (stdout += chunk));
+    // stderr carries one progress line per file; only what is not progress is worth passing on.
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr += chunk));
+    child.on('close', () => {
+      const progress = /^\S+ \S+\.any\.ts (OK|ERROR|TIMEOUT|CRASH|PRECONDITION_FAILED) \d+ ms$/;
+      const other = stderr.split('\n').filter((line) => line.trim() && !progress.test(line.replace(/\x1b\[[0-9;]*m/g, '')));
+      for (const line of other.slice(-20)) process.stderr.write(`  ${line}\n`);
+    });
     child.on('close', async (exitCode) => {
       let results: RunResults | null = null;
       try {

@@ -30,6 +30,9 @@ export class UsageError extends Error {
 // Every file finishes in well under a second on a healthy runtime; the watchdog is for the unhealthy.
 export const DEFAULT_FILE_TIMEOUT_MS = 5_000;
 
+/** Files' running time a run needs before its overhead share replaces the one in the history. */
+const MIN_RUN_MS_FOR_SHARE = 20_000;
+
 // Runtime processes at once, when --jobs does not say: as many as the cores can carry, from the
 // CPU cost of the run's files in earlier runs on this machine (runners/schedule.ts: jobsFor). More
 // jobs than that made runs slower and red (issue 14: 8 jobs on a slow 2-core machine). This is the
@@ -179,8 +182,21 @@ export async function run(options: RunOptions): Promise<RunResults> {
         } });
       }
     }
-    await pool(scheduleOrder(jobs, await readTimings()).map((job) => job.start), jobCount);
+    const order = scheduleOrder(jobs, await readTimings()).map((job) => job.start);
+    // The CPU spent while files run, beside the files' own: what grows with the jobs (the runner
+    // and its fixture server at work, warm processes' start-up), without the run's fixed costs.
+    const poolCpuStart = runCpuMs();
+    await pool(order, jobCount);
+    await warmPool?.close();
+    const poolCpuEnd = runCpuMs();
     await recordTimings(measured);
+    const fileCpu = Object.values(cost.files).reduce((s, c) => s + c.cpuMs, 0);
+    const fileRunMs = Object.values(cost.files).reduce((s, c) => s + c.runMs, 0);
+    // A handful of files says too little about the rest to replace what a bigger run measured.
+    if (fileRunMs >= MIN_RUN_MS_FOR_SHARE && poolCpuStart !== null && poolCpuEnd !== null && !options.signal?.aborted) {
+      cost.runnerShare = Math.round((Math.max(0, poolCpuEnd - poolCpuStart - fileCpu) / fileRunMs) * 1000) / 1000;
+    }
+    await recordCost(cost);
   } finally {
     await warmPool?.close();
     await rm(workRoot, { recursive: true, force: true });
@@ -194,14 +210,6 @@ export async function run(options: RunOptions): Promise<RunResults> {
   files.sort(byRuntimeThenFile);
   results.sort(byRuntimeThenFile);
   const cpuAtEnd = runCpuMs();
-  // What the files' own figures leave out (the runner and its fixture server, warm processes'
-  // start-up, the build), per ms of files running: the jobs rule adds it to every file's share.
-  const fileCpu = Object.values(cost.files).reduce((s, c) => s + c.cpuMs, 0);
-  const fileRunMs = Object.values(cost.files).reduce((s, c) => s + c.runMs, 0);
-  if (fileRunMs > 0 && cpuAtStart !== null && cpuAtEnd !== null && !options.signal?.aborted) {
-    cost.runnerShare = Math.round((Math.max(0, cpuAtEnd - cpuAtStart - fileCpu) / fileRunMs) * 1000) / 1000;
-  }
-  await recordCost(cost);
   const calibration: RunResults['calibration'] = {
     scale,
     scaleSource: options.timeoutMultiplier !== undefined ? '--timeout-multiplier' : 'measured',

@@ -83,8 +83,8 @@ export async function recordTimings(measured: Timings): Promise<void> {
 export interface CostHistory {
   /** Per runtime × file: CPU ms, and wall ms less the time spent waiting for a CPU. */
   files: Record<string, { cpuMs: number; runMs: number }>;
-  /** CPU outside the files' own figures (runner, fixture server, warm processes' start-up, build)
-   * per ms of files running, from the last run that measured it. */
+  /** CPU outside the files' own figures while files run (runner, fixture server, warm processes'
+   * start-up) per ms of files running, from the last run long enough to measure it. */
   runnerShare?: number;
 }
 

@@ -10,6 +10,7 @@ import { startFixtures, type Fixtures } from '../echo-server/index.ts';
 import { startInterop, type InteropFixtures } from '../interop/index.ts';
 import type { FigureDetails, HarnessMessage, PerfPlan } from '../records/channel.ts';
 import type { FixtureAddresses } from '../records/fixtures.ts';
+import { DRAFT } from '../records/draft.ts';
 import { SCHEMA_VERSION, type FileRecord, type PerfRecord, type ResultRecord, type RunResults, type RuntimeRecord } from '../records/result.ts';
 import { buildBundles, BuildError } from './build.ts';
 import type { TestFile } from './discover.ts';
@@ -230,6 +231,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
     startedAt,
     finishedAt: new Date().toISOString(),
     suiteVersion: await suiteVersion(),
+    draft: { ...DRAFT },
     runtimes: plans.map((p) => ({
       ...p.record,
       processes: { model: warmPool && p.adapter.launchWarm && !p.warmFailed ? 'warm' : 'per-file', launched: p.launched + (warmPool?.spawned.get(p.record.id) ?? 0), ...(p.warmFailed ? { fallback: p.warmFailed } : {}) },

@@ -5,6 +5,7 @@
 import type { ResultRecord, RunResults } from '../records/result.ts';
 import { anchorUrl, buildMatrix, calibrationLine, draftText, mdCell, orderKeys } from './format.ts';
 import { markdownMatrix, perfMarkdown, runtimesTable } from './markdown.ts';
+import { knownBugsMarkdown, upstreamLinks } from './known-bugs.ts';
 
 export interface Disagreement {
   file: string;
@@ -80,6 +81,7 @@ export function conformanceMarkdown(results: RunResults, options: ConformanceOpt
     '',
   ];
   if (results.interrupted) out.push(`**This run was interrupted** (${results.interrupted.signal}); ${results.interrupted.filesNotRun.length} file(s) were not run.`, '');
+  out.push(...knownBugsMarkdown(results));
 
   const dis = disagreements(results);
   out.push('## Where runtimes disagree', '');
@@ -122,13 +124,25 @@ export function conformanceMarkdown(results: RunResults, options: ConformanceOpt
     }
     out.push('');
   }
-  if (byFile.size > 0) {
-    out.push('## Real clients over connect() (interop tier)', '', 'Published client libraries driven against local servers through each runtime\'s connect(); not counted in the section rows above.', '');
-    for (const [file, tests] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+  const isRegression = (tests: Map<string, ResultRecord[]>) => [...tests.values()][0]![0]!.tier === 'regression';
+  const tierFiles = (regression: boolean) => [...byFile].filter(([, tests]) => isRegression(tests) === regression).sort(([a], [b]) => a.localeCompare(b));
+  const fileTables = (files: [string, Map<string, ResultRecord[]>][]) => {
+    for (const [file, tests] of files) {
       out.push(`### \`${mdCell(file)}\``, '', `| subtest | level | ${ids.map(mdCell).join(' | ')} |`, `| --- | --- | ${ids.map(() => '---').join(' | ')} |`);
-      for (const [test, records] of tests) out.push(`| ${mdCell(test)} | ${records[0]!.level} | ${ids.map((id) => cellFor(records, id)).join(' | ')} |`);
+      for (const [test, records] of tests) {
+        const links = upstreamLinks(records[0]!);
+        out.push(`| ${mdCell(test)}${links ? ` (${links})` : ''} | ${records[0]!.level} | ${ids.map((id) => cellFor(records, id)).join(' | ')} |`);
+      }
       out.push('');
     }
+  };
+  if (tierFiles(false).length > 0) {
+    out.push('## Real clients over connect() (interop tier)', '', 'Published client libraries driven against local servers through each runtime\'s connect(); not counted in the section rows above.', '');
+    fileTables(tierFiles(false));
+  }
+  if (tierFiles(true).length > 0) {
+    out.push('## Reported bugs (regression tier)', '', 'Each subtest reproduces a bug reported upstream (linked beside it) on loopback; not counted in the section rows above.', '');
+    fileTables(tierFiles(true));
   }
   const perf = perfMarkdown(results, options.perfRun);
   if (perf.length > 0) out.push('## Performance (informational)', '', ...perf);

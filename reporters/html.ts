@@ -46,6 +46,8 @@ const SCRIPT = String.raw`
   }
   function option(value, label) { return el('option', { value: value, text: label }); }
   function anchorLink(a) { return el('a', { href: data.specUrl + a, text: a }); }
+  // A subtest that reproduces a reported bug links to the report (the regression tier).
+  function upstreamLinks(r) { return (r.upstream || []).map(function (u) { return el('span', {}, [' ', el('a', { href: u.url, class: 'upstream', text: u.repository + '#' + u.number })]); }); }
   function uniq(xs) { return xs.filter(function (x, i) { return xs.indexOf(x) === i; }); }
   var anchors = uniq(results.results.reduce(function (acc, r) { return acc.concat(r.anchors); }, []));
   anchors.sort(function (a, b) {
@@ -119,7 +121,7 @@ const SCRIPT = String.raw`
       var anchorsCell = el('td', {}, []);
       r.anchors.forEach(function (a, i) { if (i) anchorsCell.appendChild(document.createTextNode(' ')); anchorsCell.appendChild(anchorLink(a)); });
       list.appendChild(el('tr', { class: 'subtest', 'data-status': r.status }, [
-        el('td', { text: r.runtime }), el('td', { text: r.file }), el('td', {}, [name]), el('td', { text: r.level }), anchorsCell,
+        el('td', { text: r.runtime }), el('td', { text: r.file }), el('td', {}, [name].concat(upstreamLinks(r))), el('td', { text: r.level }), anchorsCell,
         el('td', { class: r.status, text: r.status }),
       ]));
     });

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile, access } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startFixtures, type Fixtures } from '../echo-server/index.ts';
-import { startInterop, type InteropFixtures } from '../interop/index.ts';
+import type { Fixtures } from '../echo-server/index.ts';
+import type { InteropFixtures } from '../interop/index.ts';
 import type { FigureDetails, HarnessMessage, PerfPlan } from '../records/channel.ts';
 import type { FixtureAddresses } from '../records/fixtures.ts';
 import { DRAFT } from '../records/draft.ts';
@@ -89,12 +89,14 @@ export async function run(options: RunOptions): Promise<RunResults> {
   const connectOverride = options.impl ? await resolveImpl(options.impl) : undefined;
 
   let fixtures: Fixtures | undefined;
-  let addresses = options.fixtures ?? (fixtures = await startFixtures()).addresses;
+  // Loaded when needed: the servers' modules (certificates, SMTP, PostgreSQL client) are a good part
+  // of the start-up time of every command that imports the runner.
+  let addresses = options.fixtures ?? (fixtures = await (await import('../echo-server/index.ts')).startFixtures()).addresses;
   // The interop tier's real servers (PostgreSQL, SMTP) start only for runs that include it.
   let interop: InteropFixtures | undefined;
   if (!addresses.interop && options.files.some((f) => f.meta.tier === 'interop')) {
     try {
-      interop = await startInterop();
+      interop = await (await import('../interop/index.ts')).startInterop();
     } catch (error) {
       await fixtures?.stop();
       throw error;
@@ -135,12 +137,14 @@ export async function run(options: RunOptions): Promise<RunResults> {
   const warmPool = (options.processModel ?? DEFAULT_PROCESS_MODEL) === 'warm' ? new WarmPool(jobCount + plans.length) : undefined;
   try {
     const jobs: { runtime: string; file: string; declaredTimeoutMs?: number; start: () => Promise<void> }[] = [];
+    // Runtimes that share a build target (node, deno, bun) share its bundles: built, or checked
+    // against the cache, once per run.
+    const builds = new Map<string, ReturnType<typeof buildBundles>>();
     for (const plan of plans) {
-      const build = await buildBundles({
-        target: plan.adapter.build,
-        connectModule: connectOverride ?? plan.adapter.build.defaultConnect,
-        files: options.files,
-      }).catch((error: unknown) => {
+      const request = { target: plan.adapter.build, connectModule: connectOverride ?? plan.adapter.build.defaultConnect, files: options.files };
+      const buildKey = JSON.stringify([request.target, request.connectModule]);
+      if (!builds.has(buildKey)) builds.set(buildKey, buildBundles(request));
+      const build = await builds.get(buildKey)!.catch((error: unknown) => {
         if (error instanceof BuildError && connectOverride && error.message.includes(path.basename(connectOverride))) {
           throw new UsageError(`--impl ${options.impl}: ${error.message.replace(/^cannot bundle the tests: /, '')}`);
         }
@@ -343,6 +347,7 @@ export function toRecords(runtime: string, testFile: TestFile, outcome: ProcessO
       durationMs: message.durationMs,
       requirements: info?.requirements ?? [],
       tier: testFile.meta.tier ?? 'spec',
+      ...(info && info.upstream.length > 0 ? { upstream: info.upstream } : {}),
     });
   }
   // Subtests run one after another in declaration order, so on a timeout the first unfinished one
@@ -363,7 +368,7 @@ export function toRecords(runtime: string, testFile: TestFile, outcome: ProcessO
       message = verdict.status === 'OK' ? 'declared in meta but never registered by the file' : `not run: ${verdict.message}`;
     }
     firstUnfinished = false;
-    records.push({ runtime, file: testFile.file, test: info.name, anchors: info.anchors, level: info.level, status, message, durationMs: 0, requirements: info.requirements, tier: testFile.meta.tier ?? 'spec' });
+    records.push({ runtime, file: testFile.file, test: info.name, anchors: info.anchors, level: info.level, status, message, durationMs: 0, requirements: info.requirements, tier: testFile.meta.tier ?? 'spec', ...(info.upstream.length > 0 ? { upstream: info.upstream } : {}) });
   }
   const file: FileRecord = {
     runtime,

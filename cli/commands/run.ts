@@ -1,5 +1,3 @@
-import { access, mkdir } from 'node:fs/promises';
-import { constants } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { startFixtures } from '../../echo-server/index.ts';
@@ -17,6 +15,7 @@ import { writeReports } from '../write-reports.ts';
 import { colours } from '../colours.ts';
 import { interruptOnSignals } from '../interrupt.ts';
 import { positiveNumber } from '../numbers.ts';
+import { prepareOutDir } from '../out-dir.ts';
 
 
 interface RunFlags {
@@ -52,11 +51,12 @@ export function registerRun(program: Command): void {
     .option('--update-expectations', 'rewrite the expectations files of the runtimes that ran from this run, keeping existing reasons')
     .action(async (opts: RunFlags, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
+      // First: a bad --out must cost nothing but one line.
+      await prepareOutDir(opts.out);
       const shard = opts.shard ? parseShard(opts.shard) : null;
       const filtered = filterFiles(await discoverTestFiles(), opts.filter);
       if (filtered.length === 0) throw new UsageError(`--filter "${opts.filter}" selects no test file (see \`sockets-conformance list\`)`);
       const files = shard ? selectShard(filtered, shard) : filtered;
-      await checkWritable(opts.out);
       const expectations = await loadForRun(opts.expectations, { creating: opts.updateExpectations });
 
       const interrupt = interruptOnSignals();
@@ -100,13 +100,4 @@ export function registerRun(program: Command): void {
         interrupt.dispose();
       }
     });
-}
-
-async function checkWritable(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (error) {
-    throw new UsageError(`--out ${dir}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
 }

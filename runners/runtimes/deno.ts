@@ -25,9 +25,11 @@ export const deno: RuntimeAdapter = {
   npmPackage: 'deno',
   async locate() {
     const platformPackage = PLATFORM_PACKAGES[`${process.platform}-${process.arch}`];
+    // The platform package's binary first: the suite denies deno's postinstall (package.json
+    // allowScripts), which would only copy that binary into the main package.
     const found = await findNpmBinary('deno', 'deno', [
-      { npmPackage: 'deno', file: exe },
       ...(platformPackage ? [{ npmPackage: platformPackage, file: exe }] : []),
+      { npmPackage: 'deno', file: exe },
     ]);
     // `deno 2.9.6 (stable, release, x86_64-unknown-linux-gnu)` then v8 and typescript lines.
     const version = /^deno (\S+)/.exec(found.versionOutput)?.[1] ?? found.versionOutput.split('\n')[0]!;

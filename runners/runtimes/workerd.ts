@@ -30,9 +30,12 @@ export const workerd: RuntimeAdapter = {
   npmPackage: 'workerd',
   async locate() {
     const platformPackage = PLATFORM_PACKAGES[`${process.platform}-${process.arch}`];
+    // The platform package's binary first: without the postinstall (denied in package.json
+    // allowScripts) workerd/bin/workerd is a Node script that starts that binary, a Node start-up
+    // for every launch.
     const found = await findNpmBinary('workerd', 'workerd', [
-      { npmPackage: 'workerd', file: `bin/${exe}` },
       ...(platformPackage ? [{ npmPackage: platformPackage, file: `bin/${exe}` }] : []),
+      { npmPackage: 'workerd', file: `bin/${exe}` },
     ]);
     // `workerd 2026-11-17`: the newest compatibility date the binary supports. Workers run at that
     // date, so the suite sees the runtime's current behaviour; the pinned npm version fixes it.

@@ -51,6 +51,14 @@ export async function judge(
       expectations.set(e.runtime, { source: file, expectations: e });
     }
   }
+  // A version from npm (`node@22.23.5`) with no file of its own is judged by its runtime's file: the
+  // question such a run answers is "does this version differ from what we know of the runtime".
+  for (const r of raw.runtimes) {
+    const family = expectations.get(r.name);
+    if (!expectations.has(r.id) && family && r.id.startsWith(`${r.name}@`) && !r.impl) {
+      expectations.set(r.id, { source: family.source, expectations: { ...family.expectations, runtime: r.id } });
+    }
+  }
   const results = applySkips(raw, expectations);
   const comparison = compare(results, expectations, { knownFiles: options.knownFiles });
   const lines: string[] = [];

@@ -19,6 +19,7 @@ import { WarmPool } from './warm.ts';
 import { readTimings, recordTimings, scheduleOrder, timingKey, type Timings } from './schedule.ts';
 import { RuntimeUnavailable, type LaunchRequest, type LocatedRuntime, type RuntimeAdapter, type WarmLaunchRequest } from './runtime.ts';
 import { suiteVersion } from './version.ts';
+import { parseVersionRequest, provideVersion } from './runtime-cache.ts';
 
 /** A problem with the user's input or environment: one line, exit code 2. */
 export class UsageError extends Error {
@@ -64,6 +65,8 @@ export interface RunOptions {
   processModel?: ProcessModel;
   /** For the performance tier's files: how much each figure measures (handed to the harness). */
   perf?: PerfPlan;
+  /** Lines for the user about the run's preparation (a runtime version being installed from npm). */
+  onNote?: (line: string) => void;
 }
 
 interface RuntimePlan {
@@ -78,7 +81,7 @@ interface RuntimePlan {
 
 export async function run(options: RunOptions): Promise<RunResults> {
   const startedAt = new Date().toISOString();
-  const { plans, unavailable } = await planRuntimes(options.runtimes, options.impl, options.availableRuntimes ?? runtimes);
+  const { plans, unavailable } = await planRuntimes(options.runtimes, options.impl, options.availableRuntimes ?? runtimes, options.onNote);
   const connectOverride = options.impl ? await resolveImpl(options.impl) : undefined;
 
   let fixtures: Fixtures | undefined;
@@ -207,11 +210,13 @@ async function runInProcess(plan: RuntimePlan, request: LaunchRequest, build: Wa
   return launch(await plan.adapter.launch(request), request.context.nonce, timeoutMs);
 }
 
-async function planRuntimes(requested: (string | RuntimeAdapter)[] | undefined, impl: string | undefined, available: readonly RuntimeAdapter[]) {
+async function planRuntimes(requested: (string | RuntimeAdapter)[] | undefined, impl: string | undefined, available: readonly RuntimeAdapter[], onNote?: (line: string) => void) {
   const explicit = requested !== undefined;
-  const adapters = explicit
-    ? requested.map((id) => (typeof id !== 'string' ? id : findRuntime(id) ?? fail(`unknown runtime "${id}"; known runtimes: ${runtimes.map((r) => r.id).join(', ')}`)))
-    : [...available];
+  const adapters: RuntimeAdapter[] = [];
+  for (const id of explicit ? requested : available) {
+    if (typeof id !== 'string') adapters.push(id);
+    else adapters.push(await resolveRuntime(id, onNote));
+  }
   const plans: RuntimePlan[] = [];
   const unavailable: { name: string; reason: string }[] = [];
   for (const adapter of adapters) {
@@ -230,7 +235,7 @@ async function planRuntimes(requested: (string | RuntimeAdapter)[] | undefined, 
       located,
       record: {
         id: implName ? `${adapter.id}+${implName}` : adapter.id,
-        name: adapter.id,
+        name: adapter.family ?? adapter.id,
         version: located.version,
         impl: impl ?? null,
         source: located.source,
@@ -240,6 +245,14 @@ async function planRuntimes(requested: (string | RuntimeAdapter)[] | undefined, 
     });
   }
   return { plans, unavailable };
+}
+
+/** A runtime named on the command line: a known id, or `NAME@VERSION` installed from npm. */
+export async function resolveRuntime(text: string, onNote?: (line: string) => void): Promise<RuntimeAdapter> {
+  const request = parseVersionRequest(text);
+  const name = request?.name ?? text;
+  const base = findRuntime(name) ?? fail(`unknown runtime "${name}"; known runtimes: ${runtimes.map((r) => r.id).join(', ')}${request ? '' : ' (a version from npm: NAME@VERSION, e.g. node@22)'}`);
+  return request ? provideVersion(base, request, { progress: onNote }) : base;
 }
 
 async function resolveImpl(impl: string): Promise<string> {

@@ -37,7 +37,7 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('run the suite in one or more runtimes and write results.json')
-    .option('--runtime <ids>', 'runtime(s) to run, comma-separated (default: every runtime available here)')
+    .option('--runtime <ids>', 'runtime(s) to run, comma-separated; NAME@VERSION installs that version from npm into the runtime cache (default: every runtime available here, offline)')
     .option('--impl <path>', 'an ES module exporting connect(), used instead of the runtime\'s own')
     .option('--filter <text>', 'only test files whose path or anchors contain this text')
     .addOption(new Option('--timeout <ms>', 'per-file timeout in ms').argParser(positiveNumber('--timeout')))
@@ -75,6 +75,7 @@ export function registerRun(program: Command): void {
             fixtures: fixtures.addresses,
             signal: interrupt.signal,
             onFile: (file) => process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`)),
+            onNote: (line) => process.stderr.write(`${line}\n`),
           }));
         }
         const combined = opts.repeat > 1 ? combineRepeats(runs) : runs[0]!;

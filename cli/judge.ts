@@ -18,11 +18,11 @@ export const DEFAULT_EXPECTATIONS_DIR = fromRoot('expectations');
 /** Loads and checks every expectations file up front, so a malformed one costs no run (exit 2). A
  * folder named on the command line must exist unless the run is about to write it: a typo would
  * otherwise pass silently as "expect everything to pass". */
-export async function loadForRun(dir: string = DEFAULT_EXPECTATIONS_DIR, options: { creating?: boolean } = {}): Promise<Map<string, LoadedExpectations>> {
+export async function loadForRun(dir: string = DEFAULT_EXPECTATIONS_DIR, options: { creating?: boolean; extraRuntimes?: string[] } = {}): Promise<Map<string, LoadedExpectations>> {
   if (dir !== DEFAULT_EXPECTATIONS_DIR && !options.creating && !(await stat(dir).then((s) => s.isDirectory(), () => false))) {
     throw new UsageError(`--expectations ${dir}: no such folder (--update-expectations creates it)`);
   }
-  return loadAllExpectations(dir, runtimes.map((r) => r.id));
+  return loadAllExpectations(dir, [...runtimes.map((r) => r.id), ...(options.extraRuntimes ?? [])]);
 }
 
 export interface Judgement {

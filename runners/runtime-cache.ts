@@ -97,6 +97,43 @@ export function pickVersion(published: readonly string[], wanted: string, latest
   return [...published].filter((v) => matchesRequest(v, wanted)).sort(compareVersions).at(-1);
 }
 
+/** "The last N releases, one per month": per calendar month of publication, the highest release
+ * published in it; the newest `count` months that have one, oldest first. */
+export function lastPerMonth(packument: Packument, count: number): string[] {
+  const byMonth = new Map<string, string>();
+  for (const version of packument.versions.filter(isRelease)) {
+    const month = releaseDate(version, packument.time)?.slice(0, 7);
+    if (!month) continue;
+    const kept = byMonth.get(month);
+    if (!kept || compareVersions(version, kept) > 0) byMonth.set(month, version);
+  }
+  return [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).slice(-count).map(([, v]) => v);
+}
+
+/** When a version came out: the date workerd writes into its versions (1.YYYYMMDD.n), else the
+ * registry's publication time. Registries and mirrors re-publish old versions, so for workerd the
+ * version's own date is the one that orders releases. */
+export function releaseDate(version: string, time: Record<string, string> | undefined): string | undefined {
+  const dated = /^\d+\.(20\d\d)(\d\d)(\d\d)\.\d+$/.exec(version);
+  if (dated) return `${dated[1]}-${dated[2]}-${dated[3]}`;
+  return time?.[version];
+}
+
+/** Resolves what a history asks for to exact versions without installing anything. */
+export async function resolveVersions(base: RuntimeAdapter, selector: { versions?: string[]; lastPerMonth?: number }, npm: Npm = npmCli): Promise<{ versions: string[]; time: Record<string, string> }> {
+  if (!base.fromNpm) throw new RuntimeVersionError(`history: ${base.id} cannot be installed from npm`);
+  const packument = await npm.view(base.fromNpm.npmPackage);
+  if (!packument) throw new RuntimeVersionError(`history: the npm package ${base.fromNpm.npmPackage} does not exist in the registry`);
+  const time = packument.time ?? {};
+  if (selector.lastPerMonth !== undefined) return { versions: lastPerMonth(packument, selector.lastPerMonth), time };
+  const versions = (selector.versions ?? []).map((wanted) => {
+    const picked = pickVersion(packument.versions, wanted, packument.latest);
+    if (!picked) throw new RuntimeVersionError(`history: ${base.fromNpm!.npmPackage} has no version ${wanted}; nearby: ${nearbyVersions(packument.versions, wanted).join(', ')}`);
+    return picked;
+  });
+  return { versions: [...new Set(versions)].sort(compareVersions), time };
+}
+
 /** Up to `count` published releases nearest to what was asked for, for "did you mean" messages. */
 export function nearbyVersions(published: readonly string[], wanted: string, count = 5): string[] {
   const releases = published.filter(isRelease).sort(compareVersions);
@@ -111,6 +148,8 @@ export function nearbyVersions(published: readonly string[], wanted: string, cou
 export interface Packument {
   versions: string[];
   latest?: string;
+  /** Publication time per version (ISO), where the registry says. */
+  time?: Record<string, string>;
 }
 
 /** Runs npm; tests point it at a local registry through `npm_config_registry`. */
@@ -122,10 +161,10 @@ export interface Npm {
 export const npmCli: Npm = {
   async view(pkg) {
     try {
-      const { stdout } = await exec('npm', ['view', pkg, 'versions', 'dist-tags', '--json'], { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
-      const parsed = JSON.parse(stdout) as { versions?: string[] | string; 'dist-tags'?: { latest?: string } };
+      const { stdout } = await exec('npm', ['view', pkg, 'versions', 'dist-tags', 'time', '--json'], { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+      const parsed = JSON.parse(stdout) as { versions?: string[] | string; 'dist-tags'?: { latest?: string }; time?: Record<string, string> };
       const versions = typeof parsed.versions === 'string' ? [parsed.versions] : (parsed.versions ?? []);
-      return { versions, latest: parsed['dist-tags']?.latest };
+      return { versions, latest: parsed['dist-tags']?.latest, time: parsed.time };
     } catch (error) {
       const text = npmErrorText(error);
       if (/E404|404 Not Found/.test(text)) return null;

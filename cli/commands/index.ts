@@ -9,5 +9,6 @@ import { registerReport } from './report.ts';
 import { registerConformance } from './conformance.ts';
 import { registerPerf } from './perf.ts';
 import { registerCoverage } from './coverage.ts';
+import { registerHistory } from './history.ts';
 
-export const commands: ((program: Command) => void)[] = [registerRun, registerList, registerServeFixtures, registerRuntimes, registerMerge, registerReport, registerConformance, registerPerf, registerCoverage];
+export const commands: ((program: Command) => void)[] = [registerRun, registerList, registerServeFixtures, registerRuntimes, registerMerge, registerReport, registerConformance, registerPerf, registerCoverage, registerHistory];

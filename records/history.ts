@@ -68,6 +68,9 @@ export interface HistoryResults {
   selector?: string;
   /** Per version: the suite run's duration and the machine's load average when it started. */
   cost?: { version: string; installMs: number; runMs: number; loadAverage: number }[];
+  /** Versions that could not be installed or run here (e.g. the registry has no build for this
+   * platform), with the reason; a month's earlier release stands in where there is one. */
+  skipped?: { version: string; reason: string }[];
 }
 
 /** Numeric order of dotted versions (records/ cannot import the runner's copy). */

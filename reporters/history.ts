@@ -32,6 +32,8 @@ export function historyMarkdown(history: HistoryResults, options: { heading?: st
     out.push(`| ${i + 1} | ${mdCell(v.version)} | ${mdCell(v.runtimeVersion)} | ${v.publishedAt?.slice(0, 10) ?? ''} | ${passing}/${run} |`);
   });
   out.push('');
+  for (const s of history.skipped ?? []) out.push(`- Not run: ${s.version}: ${s.reason}`);
+  if (history.skipped?.length) out.push('');
   const entries = history.entries.filter((e) => changing(e) && levels.includes(e.level));
   out.push(`Catalogue entries (${levels.join(', ')}) not passing in every version: ${entries.length} of ${history.entries.filter((e) => levels.includes(e.level)).length}. Columns: the versions above, in order (✓ pass, ◐ some subtests pass, ✗ fail).`, '');
   if (entries.length > 0) {

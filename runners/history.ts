@@ -11,9 +11,10 @@ import type { FixtureAddresses } from '../records/fixtures.ts';
 import type { Level, RunResults } from '../records/result.ts';
 import { requirements } from '../tests/requirements.ts';
 import type { TestFile } from './discover.ts';
-import { provideVersion, releaseDate, resolveVersions, type Npm } from './runtime-cache.ts';
+import { provideVersion, releaseDate, resolveVersions, RuntimeVersionError, type Npm } from './runtime-cache.ts';
 import { findRuntime, runtimes } from './runtimes/index.ts';
 import { run, UsageError } from './run.ts';
+import type { RuntimeAdapter } from './runtime.ts';
 
 export interface HistoryOptions {
   runtime: string;
@@ -38,43 +39,64 @@ export const runFile = (out: string, id: string) => path.join(out, 'runs', `${id
 export async function runHistory(options: HistoryOptions): Promise<HistoryResults> {
   const base = findRuntime(options.runtime) ?? fail(`history: unknown runtime "${options.runtime}"; known runtimes: ${runtimes.filter((r) => r.fromNpm).map((r) => r.id).join(', ')}`);
   if (!base.fromNpm) fail(`history: ${base.id} has no versions on npm (runtimes with versions: ${runtimes.filter((r) => r.fromNpm).map((r) => r.id).join(', ')})`);
-  const { versions, time } = await resolveVersions(base, { versions: options.versions, lastPerMonth: options.lastPerMonth }, options.npm);
+  const { versions, time, fallbacks } = await resolveVersions(base, { versions: options.versions, lastPerMonth: options.lastPerMonth }, options.npm);
   if (versions.length === 0) fail('history: the selector picks no version');
   options.onNote?.(`history of ${base.id}: ${versions.join(', ')}`);
   await mkdir(path.join(options.out, 'runs'), { recursive: true });
 
   const runs: { version: HistoryVersion; results: RunResults }[] = [];
   const cost: NonNullable<HistoryResults['cost']> = [];
-  for (const version of versions) {
+  const skipped: NonNullable<HistoryResults['skipped']> = [];
+  for (const wanted of versions) {
     if (options.signal?.aborted) break;
-    const id = `${base.id}@${version}`;
-    const file = runFile(options.out, id);
-    let results = await readFile(file, 'utf8').then((t) => JSON.parse(t) as RunResults, () => undefined);
-    if (results && sameFiles(results, options.files)) {
-      options.onNote?.(`${id}: kept from ${file}`);
-    } else {
-      const loadAverage = os.loadavg()[0]!;
-      const installStarted = performance.now();
-      const adapter = await provideVersion(base, { name: base.id, version }, { npm: options.npm, progress: options.onNote });
-      await adapter.locate();
-      const installMs = Math.round(performance.now() - installStarted);
-      const runStarted = performance.now();
-      results = await run({ files: options.files, runtimes: [adapter], fixtures: options.fixtures, jobs: options.jobs, timeoutMultiplier: options.timeoutMultiplier, signal: options.signal });
-      const runMs = Math.round(performance.now() - runStarted);
-      if (results.interrupted) break;
-      await writeFile(file, JSON.stringify(results, null, 2) + '\n');
-      cost.push({ version, installMs, runMs, loadAverage: Math.round(loadAverage * 10) / 10 });
-      options.onNote?.(`${id}: ran in ${(runMs / 1000).toFixed(1)} s (install / locate ${(installMs / 1000).toFixed(1)} s, load average ${loadAverage.toFixed(1)})`);
+    for (const version of [wanted, ...(fallbacks[wanted] ?? [])]) {
+      const outcome = await runVersion(base, version, options, time).catch((error: unknown) => {
+        if (!(error instanceof RuntimeVersionError)) throw error;
+        skipped.push({ version, reason: error.message });
+        options.onNote?.(`${base.id}@${version}: skipped (${error.message})`);
+        return undefined;
+      });
+      if (!outcome) continue;
+      if (outcome === 'interrupted') break;
+      runs.push(outcome.run);
+      if (outcome.cost) cost.push(outcome.cost);
+      break;
     }
-    const column = results.runtimes[0]!;
-    const released = releaseDate(version, time);
-    runs.push({ version: { version, id, runtimeVersion: column.version, ...(released ? { publishedAt: released } : {}) }, results });
   }
   const levels = new Map<string, Level>(requirements.map((r) => [r.id, r.level]));
   const history = buildHistory(base.id, runs, levels);
   history.selector = options.lastPerMonth !== undefined ? `last ${options.lastPerMonth}, one per month` : (options.versions ?? []).join(',');
   if (cost.length > 0) history.cost = cost;
+  if (skipped.length > 0) history.skipped = skipped;
   return history;
+}
+
+type VersionOutcome = { run: { version: HistoryVersion; results: RunResults }; cost?: NonNullable<HistoryResults['cost']>[number] } | 'interrupted';
+
+/** One version: its kept results, or a fresh run (installing the version first). */
+async function runVersion(base: RuntimeAdapter, version: string, options: HistoryOptions, time: Record<string, string>): Promise<VersionOutcome> {
+  const id = `${base.id}@${version}`;
+  const file = runFile(options.out, id);
+  let results = await readFile(file, 'utf8').then((t) => JSON.parse(t) as RunResults, () => undefined);
+  let cost: NonNullable<HistoryResults['cost']>[number] | undefined;
+  if (results && sameFiles(results, options.files)) {
+    options.onNote?.(`${id}: kept from ${file}`);
+  } else {
+    const loadAverage = os.loadavg()[0]!;
+    const installStarted = performance.now();
+    const adapter = await provideVersion(base, { name: base.id, version }, { npm: options.npm, progress: options.onNote });
+    await adapter.locate();
+    const installMs = Math.round(performance.now() - installStarted);
+    const runStarted = performance.now();
+    results = await run({ files: options.files, runtimes: [adapter], fixtures: options.fixtures, jobs: options.jobs, timeoutMultiplier: options.timeoutMultiplier, signal: options.signal });
+    const runMs = Math.round(performance.now() - runStarted);
+    if (results.interrupted) return 'interrupted';
+    await writeFile(file, JSON.stringify(results, null, 2) + '\n');
+    cost = { version, installMs, runMs, loadAverage: Math.round(loadAverage * 10) / 10 };
+    options.onNote?.(`${id}: ran in ${(runMs / 1000).toFixed(1)} s (install / locate ${(installMs / 1000).toFixed(1)} s, load average ${loadAverage.toFixed(1)})`);
+  }
+  const released = releaseDate(version, time);
+  return { run: { version: { version, id, runtimeVersion: results.runtimes[0]!.version, ...(released ? { publishedAt: released } : {}) }, results }, ...(cost ? { cost } : {}) };
 }
 
 /** A kept run counts only for the same selection of files (a --filter changes what ran). */

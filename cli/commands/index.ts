@@ -10,5 +10,6 @@ import { registerConformance } from './conformance.ts';
 import { registerPerf } from './perf.ts';
 import { registerCoverage } from './coverage.ts';
 import { registerHistory } from './history.ts';
+import { registerExportBcd } from './export-bcd.ts';
 
-export const commands: ((program: Command) => void)[] = [registerRun, registerList, registerServeFixtures, registerRuntimes, registerMerge, registerReport, registerConformance, registerPerf, registerCoverage, registerHistory];
+export const commands: ((program: Command) => void)[] = [registerRun, registerList, registerServeFixtures, registerRuntimes, registerMerge, registerReport, registerConformance, registerPerf, registerCoverage, registerHistory, registerExportBcd];

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { fromRoot } from './paths.ts';
 import {
-  cleanCache, compareVersions, listCache, matchesRequest, nearbyVersions, parseVersionRequest, pickVersion, provideVersion, RuntimeVersionError,
+  cleanCache, compareVersions, lastPerMonth, listCache, releaseDate, matchesRequest, nearbyVersions, parseVersionRequest, pickVersion, provideVersion, RuntimeVersionError,
 } from './runtime-cache.ts';
 import { node } from './runtimes/node.ts';
 import { workerd } from './runtimes/workerd.ts';
@@ -42,6 +42,16 @@ describe('version requests', () => {
     assert.equal(matchesRequest('2.50.0', '2.5'), false);
     assert.ok(compareVersions('1.20250604.0', '1.20250528.0') > 0);
     assert.ok(compareVersions('22.11.0-rc.1', '22.11.0') < 0);
+    // One per month: the highest release of each month, by the date in workerd's versions where
+    // there is one (registries re-publish), else by publication time.
+    const packument = {
+      versions: ['1.20250101.0', '1.20250115.0', '1.20250115.1', '1.20250203.0', '1.20250301.0-rc'],
+      time: { '1.20250101.0': '2026-01-01T00:00:00Z' },
+    };
+    assert.deepEqual(lastPerMonth(packument, 5), ['1.20250115.1', '1.20250203.0']);
+    assert.deepEqual(lastPerMonth(packument, 1), ['1.20250203.0']);
+    assert.deepEqual(lastPerMonth({ versions: ['20.1.0', '20.2.0', '22.0.0'], time: { '20.1.0': '2024-01-03', '20.2.0': '2024-01-30', '22.0.0': '2024-04-24' } }, 3), ['20.2.0', '22.0.0']);
+    assert.equal(releaseDate('1.20250604.0', { '1.20250604.0': '2026-01-15' }), '2025-06-04');
     assert.deepEqual(nearbyVersions(['1.0.0', '1.1.0', '1.2.0', '1.3.0', '1.4.0', '1.5.0', '1.6.0'], '1.2.5', 3), ['1.2.0', '1.3.0', '1.4.0']);
   });
 });

@@ -2,7 +2,9 @@
 // a table per anchor, the runtimes' versions, and where runtimes disagree (optional and
 // informational subtests whose status or message differs), with each runtime's observation.
 
+import type { HistoryResults } from '../records/history.ts';
 import type { ResultRecord, RunResults } from '../records/result.ts';
+import { historySummaryMarkdown } from './history.ts';
 import { anchorUrl, buildMatrix, mdCell, orderKeys } from './format.ts';
 import { markdownMatrix, perfMarkdown, runtimesTable } from './markdown.ts';
 
@@ -51,6 +53,9 @@ export interface ConformanceOptions {
   /** The performance tier's own run, whose subtests say why a figure is missing; its figures are
    * already in `results.perf`, and its subtests stay out of the matrix. */
   perfRun?: RunResults;
+  /** Histories of runtimes over several versions (sockets-conformance history), for a short
+   * "History" section. */
+  histories?: HistoryResults[];
 }
 
 export function conformanceMarkdown(results: RunResults, options: ConformanceOptions = {}): string {
@@ -129,6 +134,10 @@ export function conformanceMarkdown(results: RunResults, options: ConformanceOpt
   }
   const perf = perfMarkdown(results, options.perfRun);
   if (perf.length > 0) out.push('## Performance (informational)', '', ...perf);
+  if (options.histories?.length) {
+    out.push('## History', '', 'The suite over several versions of a runtime (`sockets-conformance history`); symbols per version, oldest first: ✓ pass, ◐ some subtests pass, ✗ fail.', '');
+    for (const h of options.histories) out.push(...historySummaryMarkdown(h));
+  }
   return out.join('\n');
 }
 

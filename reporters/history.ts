@@ -88,3 +88,26 @@ ${table('Subtests', history.subtests.filter(changing).map((s) => ({ label: `${s.
 </body></html>
 `;
 }
+
+/** The short form for CONFORMANCE.md: the versions run, then each required catalogue entry that did
+ * not pass in every version but passed in some, with the version it first passed and what changed. */
+export function historySummaryMarkdown(history: HistoryResults): string[] {
+  const names = history.versions.map((v) => v.version);
+  const required = history.entries.filter((e) => e.level === 'required');
+  const changed = required.filter((e) => changing(e) && e.firstPass !== null);
+  const never = required.filter((e) => e.firstPass === null).length;
+  const out = [
+    `### ${history.runtime}`,
+    '',
+    `${names.length} versions${history.selector ? ` (${history.selector})` : ''}, oldest first: ${history.versions.map((v) => `${v.version}${v.runtimeVersion !== v.version ? ` (${v.runtimeVersion})` : ''}`).join(', ')}.`,
+    ...(history.skipped?.length ? ['', `Not run here: ${history.skipped.map((s) => s.version).join(', ')} (the registry had no build of them for this platform).`] : []),
+    '',
+  ];
+  if (changed.length === 0) out.push(`Every required entry passed in all of them or in none (${never} in none).`, '');
+  else {
+    out.push('| required entry | first pass | passing since | timeline | what changed |', '| --- | --- | --- | --- | --- |');
+    for (const e of changed) out.push(`| ${mdCell(e.id)} | ${e.firstPass} | ${e.passingSince ?? '—'} | \`${e.statuses.map(symbol).join('')}\` | ${mdCell(verdict(e))} |`);
+    out.push('', `${never} other required entries passed in none of these versions; ${required.length - changed.length - never} passed in all.`, '');
+  }
+  return out;
+}

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import type { HistoryResults } from '../../records/history.ts';
 import path from 'node:path';
 import type { RunResults } from '../../records/result.ts';
 import { conformanceMarkdown } from '../../reporters/conformance.ts';
@@ -13,6 +14,14 @@ import { colours } from '../colours.ts';
 import { interruptOnSignals } from '../interrupt.ts';
 import { writeReports } from '../write-reports.ts';
 import { perfTable } from './perf.ts';
+
+/** The histories kept in the repository (history/<runtime>.json, written by `sockets-conformance
+ * history` and copied there), for CONFORMANCE.md's History section. */
+async function readHistories(): Promise<HistoryResults[]> {
+  const dir = fromRoot('history');
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
+  return Promise.all(names.map(async (n) => JSON.parse(await readFile(path.join(dir, n), 'utf8')) as HistoryResults));
+}
 
 export function registerConformance(program: Command): void {
   program
@@ -62,7 +71,7 @@ export function registerConformance(program: Command): void {
           process.exitCode = 130;
           return;
         }
-        await writeFile(opts.file, conformanceMarkdown(merged, { anchorOrder: SPEC_ANCHORS, perfRun: perf }));
+        await writeFile(opts.file, conformanceMarkdown(merged, { anchorOrder: SPEC_ANCHORS, perfRun: perf, histories: await readHistories() }));
         process.stdout.write(terminalMatrix(merged, { anchorOrder: SPEC_ANCHORS, colours: c }) + '\n\n');
         process.stdout.write(perfTable(perf) + '\n');
         process.stdout.write(`wrote ${opts.file} (${merged.runtimes.map((r) => r.id).join(', ')}); reports in ${opts.out}\n`);

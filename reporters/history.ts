@@ -65,26 +65,35 @@ function row(label: string, t: (EntryHistory | SubtestHistory), _names: string[]
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-/** A self-contained page: the timeline of every entry, then of every subtest, that changed. */
-export function historyHtml(history: HistoryResults): string {
+/** The timeline of every entry, then of every subtest, that changed, as an HTML fragment (its own
+ * small style, scoped to `.history`), for the HTML report and for history.html. */
+export function historyTimelineHtml(history: HistoryResults): string {
   const head = history.versions.map((v) => `<th title="${escapeHtml(`${v.runtimeVersion}${v.publishedAt ? `, released ${v.publishedAt.slice(0, 10)}` : ''}`)}">${escapeHtml(v.version)}</th>`).join('');
-  const cells = (t: Timeline) => t.statuses.map((s) => `<td class="${s ?? 'none'}">${symbol(s)}</td>`).join('');
+  const cells = (t: Timeline) => t.statuses.map((s) => `<td class="h-${s ?? 'none'}">${symbol(s)}</td>`).join('');
   const table = (title: string, rows: { label: string; t: Timeline }[]) => `
-<h2>${escapeHtml(title)}</h2>
+<h3>${escapeHtml(title)}</h3>
 <table><thead><tr><th>what</th>${head}<th>what changed</th></tr></thead><tbody>
 ${rows.map((r) => `<tr><td>${escapeHtml(r.label)}</td>${cells(r.t)}<td>${escapeHtml(verdict(r.t))}</td></tr>`).join('\n')}
 </tbody></table>`;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>History of ${escapeHtml(history.runtime)}</title>
+  return `<section class="history" id="history-${escapeHtml(history.runtime)}">
 <style>
-body{font:14px system-ui,sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:center}
-td:first-child,td:last-child{text-align:left}th{writing-mode:vertical-rl;font-weight:normal}th:first-child,th:last-child{writing-mode:horizontal-tb}
-.PASS{background:#cfc}.PARTIAL{background:#ffd}.FAIL,.CRASH{background:#fcc}.TIMEOUT{background:#fdb}.none,.NOTRUN,.SKIP,.PRECONDITION_FAILED{background:#eee}
-</style></head><body>
-<h1>History of ${escapeHtml(history.runtime)}</h1>
+.history table{border-collapse:collapse}.history td,.history th{border:1px solid #ccc;padding:2px 6px;text-align:center}
+.history td:first-child,.history td:last-child{text-align:left}.history thead th{writing-mode:vertical-rl;font-weight:normal}.history thead th:first-child,.history thead th:last-child{writing-mode:horizontal-tb}
+.h-PASS{background:#cfc}.h-PARTIAL{background:#ffd}.h-FAIL,.h-CRASH{background:#fcc}.h-TIMEOUT{background:#fdb}.h-none,.h-NOTRUN,.h-SKIP,.h-PRECONDITION_FAILED{background:#eee}
+</style>
+<h2>History of ${escapeHtml(history.runtime)}</h2>
 <p>${history.versions.length} versions, oldest on the left${history.selector ? ` (selector: ${escapeHtml(history.selector)})` : ''}. Only rows that did not pass in every version are shown.</p>
 ${table('Catalogue entries', history.entries.filter(changing).map((e) => ({ label: `${e.id} (${e.level})`, t: e })))}
 ${table('Subtests', history.subtests.filter(changing).map((s) => ({ label: `${s.file}: ${s.test} (${s.level})`, t: s })))}
+</section>`;
+}
+
+/** A self-contained page holding one history's timeline. */
+export function historyHtml(history: HistoryResults): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>History of ${escapeHtml(history.runtime)}</title>
+<style>body{font:14px system-ui,sans-serif;margin:1.5em}</style></head><body>
+${historyTimelineHtml(history)}
 </body></html>
 `;
 }

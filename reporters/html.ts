@@ -4,6 +4,8 @@
 // The page builds its DOM from the embedded records with textContent only, so no record text is
 // ever parsed as HTML.
 
+import type { HistoryResults } from '../records/history.ts';
+import { historyTimelineHtml } from './history.ts';
 import type { RunResults } from '../records/result.ts';
 import { buildCoverage } from './coverage.ts';
 import { betterText, figureNumber, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, SPEC_URL, type SuiteIndex } from './format.ts';
@@ -11,6 +13,8 @@ import { betterText, figureNumber, PERF_PREAMBLE, perfFigures, perfNotMeasured, 
 export interface HtmlOptions {
   anchorOrder?: readonly string[];
   index?: SuiteIndex;
+  /** Histories over several versions of a runtime: a timeline section each (reporters/history.ts). */
+  histories?: readonly HistoryResults[];
 }
 
 /** JSON that is safe inside a <script> element: no `</script>` or `<!--` can appear. */
@@ -225,6 +229,7 @@ ${runtimeRows.join('\n')}</table>
 ${filesHtml}
 ${perfHtml(results)}
 ${coverageHtml}
+${(options.histories ?? []).map(historyTimelineHtml).join('\n')}
 <script type="application/json" id="data">${scriptJson({ results, anchorOrder: options.anchorOrder ?? [], specUrl: SPEC_URL })}</script>
 <script>${SCRIPT}</script>
 </body>

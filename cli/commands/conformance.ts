@@ -65,13 +65,14 @@ export function registerConformance(program: Command): void {
         // only its figures join the conformance results, so the matrix counts spec subtests alone.
         await writeReports(perf, path.join(opts.out, 'perf'), { formats: ['json'] });
         const merged: RunResults = { ...results, finishedAt: perf.finishedAt, perf: perf.perf ?? [] };
-        await writeReports(merged, opts.out);
+        const histories = await readHistories();
+        await writeReports(merged, opts.out, { histories });
         if (perf.interrupted) {
           process.stderr.write(c.red(`interrupted during the performance tier: ${opts.file} left as it was; results in ${opts.out}\n`));
           process.exitCode = 130;
           return;
         }
-        await writeFile(opts.file, conformanceMarkdown(merged, { anchorOrder: SPEC_ANCHORS, perfRun: perf, histories: await readHistories() }));
+        await writeFile(opts.file, conformanceMarkdown(merged, { anchorOrder: SPEC_ANCHORS, perfRun: perf, histories }));
         process.stdout.write(terminalMatrix(merged, { anchorOrder: SPEC_ANCHORS, colours: c }) + '\n\n');
         process.stdout.write(perfTable(perf) + '\n');
         process.stdout.write(`wrote ${opts.file} (${merged.runtimes.map((r) => r.id).join(', ')}); reports in ${opts.out}\n`);

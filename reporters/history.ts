@@ -112,11 +112,11 @@ export function historySummaryMarkdown(history: HistoryResults): string[] {
     ...(history.skipped?.length ? ['', `Not run here: ${history.skipped.map((s) => s.version).join(', ')} (the registry had no build of them for this platform).`] : []),
     '',
   ];
-  if (changed.length === 0) out.push(`Every required entry passed in all of them or in none (${never} in none).`, '');
+  if (changed.length === 0) out.push(`Every required entry passed in all of them or fully in none (${never} in none).`, '');
   else {
     out.push('| required entry | first pass | passing since | timeline | what changed |', '| --- | --- | --- | --- | --- |');
     for (const e of changed) out.push(`| ${mdCell(e.id)} | ${e.firstPass} | ${e.passingSince ?? '—'} | \`${e.statuses.map(symbol).join('')}\` | ${mdCell(verdict(e))} |`);
-    out.push('', `${never} other required entries passed in none of these versions; ${required.length - changed.length - never} passed in all.`, '');
+    out.push('', `${never} other required entries did not fully pass in any of these versions; ${required.length - changed.length - never} passed in all.`, '');
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import type { HistoryResults } from '../../records/history.ts';
+import { writeFile } from 'node:fs/promises';
+import { readRepositoryHistories } from '../histories.ts';
 import path from 'node:path';
 import type { RunResults } from '../../records/result.ts';
 import { conformanceMarkdown } from '../../reporters/conformance.ts';
@@ -14,14 +14,6 @@ import { colours } from '../colours.ts';
 import { interruptOnSignals } from '../interrupt.ts';
 import { writeReports } from '../write-reports.ts';
 import { perfTable } from './perf.ts';
-
-/** The histories kept in the repository (history/<runtime>.json, written by `sockets-conformance
- * history` and copied there), for CONFORMANCE.md's History section. */
-async function readHistories(): Promise<HistoryResults[]> {
-  const dir = fromRoot('history');
-  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).sort();
-  return Promise.all(names.map(async (n) => JSON.parse(await readFile(path.join(dir, n), 'utf8')) as HistoryResults));
-}
 
 export function registerConformance(program: Command): void {
   program
@@ -65,7 +57,7 @@ export function registerConformance(program: Command): void {
         // only its figures join the conformance results, so the matrix counts spec subtests alone.
         await writeReports(perf, path.join(opts.out, 'perf'), { formats: ['json'] });
         const merged: RunResults = { ...results, finishedAt: perf.finishedAt, perf: perf.perf ?? [] };
-        const histories = await readHistories();
+        const histories = await readRepositoryHistories();
         await writeReports(merged, opts.out, { histories });
         if (perf.interrupted) {
           process.stderr.write(c.red(`interrupted during the performance tier: ${opts.file} left as it was; results in ${opts.out}\n`));

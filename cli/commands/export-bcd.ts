@@ -1,11 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { readResults } from '../../records/io.ts';
 import { DRAFT } from '../../records/draft.ts';
-import type { HistoryResults } from '../../records/history.ts';
 import { bcdExport } from '../../reporters/bcd.ts';
-import { UsageError } from '../../runners/run.ts';
 import { requirements } from '../../tests/requirements.ts';
+import { readHistoryFiles } from '../histories.ts';
 
 export function registerExportBcd(program: Command): void {
   program
@@ -16,17 +15,7 @@ export function registerExportBcd(program: Command): void {
     .option('--out <file>', 'where to write the JSON (default: stdout)')
     .action(async (opts: { from: string; history?: string; out?: string }) => {
       const results = await readResults(opts.from);
-      const histories: HistoryResults[] = [];
-      for (const file of opts.history?.split(',').map((s) => s.trim()).filter(Boolean) ?? []) {
-        const text = await readFile(file, 'utf8').catch(() => {
-          throw new UsageError(`--history ${file}: no such file`);
-        });
-        try {
-          histories.push(JSON.parse(text) as HistoryResults);
-        } catch {
-          throw new UsageError(`--history ${file}: not JSON`);
-        }
-      }
+      const histories = await readHistoryFiles(opts.history);
       const json = JSON.stringify(bcdExport(results, { requirements }, { histories, draft: `${DRAFT.repository}@${DRAFT.commit}` }), null, 2) + '\n';
       if (opts.out) await writeFile(opts.out, json);
       else process.stdout.write(json);

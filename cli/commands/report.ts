@@ -7,6 +7,7 @@ import { UsageError } from '../../runners/run.ts';
 import { SPEC_ANCHORS } from '../../tests/requirements.ts';
 import { colours } from '../colours.ts';
 import { FORMATS, suiteIndex, writeReports, type Format } from '../write-reports.ts';
+import { readHistoryFiles } from '../histories.ts';
 
 interface ReportFlags {
   from: string;
@@ -15,6 +16,7 @@ interface ReportFlags {
   by: 'anchor' | 'file';
   details?: boolean;
   coverage?: boolean;
+  history?: string;
 }
 
 export function registerReport(program: Command): void {
@@ -27,6 +29,7 @@ export function registerReport(program: Command): void {
     .addOption(new Option('--by <rows>', 'matrix rows').choices(['anchor', 'file']).default('anchor'))
     .option('--details', 'list each non-passing subtest with its message under the matrix')
     .option('--coverage', 'print spec coverage (catalogue entries and their subtests) instead of the matrix')
+    .option('--history <files>', 'history.json files (sockets-conformance history), comma-separated: a timeline each in the HTML report, a History section in CONFORMANCE.md')
     .action(async (opts: ReportFlags, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
       const formats = opts.format?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...FORMATS];
@@ -35,7 +38,7 @@ export function registerReport(program: Command): void {
       const results = await readResults(opts.from);
       const out = opts.out ?? (opts.from.endsWith('.json') ? opts.from.replace(/[^/\\]*$/, '') || '.' : opts.from);
       const index = await suiteIndex();
-      const written = await writeReports(results, out, { formats: formats as Format[], index });
+      const written = await writeReports(results, out, { formats: formats as Format[], index, histories: await readHistoryFiles(opts.history) });
       process.stdout.write(
         (opts.coverage
           ? coverageText(buildCoverage(index, results), c)

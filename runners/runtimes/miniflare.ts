@@ -105,8 +105,8 @@ function miniflareAdapter(id: string, outbound: keyof typeof OUTBOUND): RuntimeA
         env: { NODE_EXTRA_CA_CERTS: outbound === 'ca' ? caFile : '' },
       };
     },
-    // Every file starts Node.js, tsx, Miniflare and then workerd: 7 s for a file that takes workerd
-    // 0.4 s, measured on a 2-core machine at a load average of 24.
+    // Every file starts Node.js, tsx, Miniflare and then workerd: 1.5-2.4 s for a file that takes
+    // workerd 0.1 s at a load average of 6, and 7-15 s per file at 14-24, on a 2-core machine.
     timeoutFactor: 4,
   };
 }

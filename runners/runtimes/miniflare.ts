@@ -9,6 +9,7 @@
 // that variable. Two columns therefore: `miniflare` as it comes, and `miniflare-ca` with
 // NODE_EXTRA_CA_CERTS naming the fixture CA; each says which in its details (`outbound`).
 
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -22,8 +23,11 @@ import { compatibilityFlagsFor, workerd } from './workerd.ts';
 
 /** What the host process reads from the file named in its argv. */
 export interface MiniflareHostConfig {
-  bundle: string;
-  context: HarnessContext;
+  /** One file: its bundle and context. */
+  bundle?: string;
+  context?: HarnessContext;
+  /** Warm: every bundle of the run, each with its worker's (and socket's) name. */
+  socketOf?: Record<string, string>;
   compatibilityDate: string;
   compatibilityFlags: string[];
 }
@@ -81,6 +85,22 @@ async function locateMiniflare(outbound: keyof typeof OUTBOUND): Promise<Located
   };
 }
 
+async function hostLaunch(located: LocatedRuntime, files: Pick<MiniflareHostConfig, 'bundle' | 'context' | 'socketOf'>, file: string, workDir: string, caFile: string, outbound: keyof typeof OUTBOUND) {
+  const config: MiniflareHostConfig = {
+    ...files,
+    compatibilityDate: located.details!.compatibilityDate!,
+    compatibilityFlags: located.details!.compatibilityFlags === 'none' ? [] : located.details!.compatibilityFlags!.split(','),
+  };
+  await writeFile(file, JSON.stringify(config));
+  return {
+    // tsx by absolute URL: an --import specifier resolves from the working directory, the scratch folder.
+    argv: [located.binary, '--import', pathToFileURL(requireFromRoot.resolve('tsx')).href, fromRoot('runners/runtimes/miniflare-host.ts'), file],
+    cwd: workDir,
+    // The runner's own environment may carry one; each column says what it trusts.
+    env: { NODE_EXTRA_CA_CERTS: outbound === 'ca' ? caFile : '' },
+  };
+}
+
 function miniflareAdapter(id: string, outbound: keyof typeof OUTBOUND): RuntimeAdapter {
   return {
     id,
@@ -89,21 +109,15 @@ function miniflareAdapter(id: string, outbound: keyof typeof OUTBOUND): RuntimeA
     // The same bundles as workerd: a worker module with the workerd glue.
     build: workerd.build,
     async launch({ located, bundle, context, workDir, caFile }) {
-      const config: MiniflareHostConfig = {
-        bundle,
-        context,
-        compatibilityDate: located.details!.compatibilityDate!,
-        compatibilityFlags: located.details!.compatibilityFlags === 'none' ? [] : located.details!.compatibilityFlags!.split(','),
-      };
-      const file = path.join(workDir, `${context.nonce}.miniflare.json`);
-      await writeFile(file, JSON.stringify(config));
-      // tsx by absolute URL: an --import specifier resolves from the working directory, the scratch folder.
-      return {
-        argv: [located.binary, '--import', pathToFileURL(requireFromRoot.resolve('tsx')).href, fromRoot('runners/runtimes/miniflare-host.ts'), file],
-        cwd: workDir,
-        // The runner's own environment may carry one; each column says what it trusts.
-        env: { NODE_EXTRA_CA_CERTS: outbound === 'ca' ? caFile : '' },
-      };
+      return hostLaunch(located, { bundle, context }, path.join(workDir, `${context.nonce}.miniflare.json`), workDir, caFile, outbound);
+    },
+    // One Miniflare for many files: every file of the run is a worker of its own, each run at most
+    // once per process (runners/warm.ts, http transport), as in workerd's warm process.
+    async launchWarm({ located, build, workDir, caFile }) {
+      const bundles = [...new Set(build.bundles.values())];
+      const socketOf = Object.fromEntries(bundles.map((b, i) => [b, `file${i}`]));
+      const spec = await hostLaunch(located, { socketOf }, path.join(workDir, `warm-${randomUUID()}.miniflare.json`), workDir, caFile, outbound);
+      return { ...spec, http: { socketOf } };
     },
     // Every file starts Node.js, tsx, Miniflare and then workerd: 1.5-2.4 s for a file that takes
     // workerd 0.1 s at a load average of 6, and 7-15 s per file at 14-24, on a 2-core machine.

@@ -1,8 +1,8 @@
 // Proof that each test can pass and can fail: the suite runs on the reference connect() and on every
 // deliberately broken one (fixtures/broken/), and the table says which subtests caught
 // which breakage (in node, see SENSITIVITY_RUNTIME). `npm run check:sensitivity` prints it and fails when
-//   - a required or optional subtest does not pass on the reference (it cannot pass, or the
-//     reference is wrong),
+//   - a required, optional or tentative subtest does not pass on the reference (it cannot pass, or
+//     the reference is wrong),
 //   - a broken implementation is caught by no subtest (the suite misses that rule),
 //   - a required subtest is caught by no broken implementation (nothing shows it can fail).
 
@@ -40,7 +40,9 @@ export interface SensitivityReport {
 }
 
 const key = (r: { file: string; test: string }) => `${r.file} :: ${r.test}`;
-const judged = (r: ResultRecord) => r.level === 'required' || r.level === 'optional';
+// Tentative subtests are never judged in a run, but the reference implements their proposals, so
+// they too must be shown able to pass and to fail.
+const judged = (r: ResultRecord) => r.level === 'required' || r.level === 'optional' || r.level === 'tentative';
 
 export async function listBrokenImpls(dir = fromRoot('fixtures/broken')): Promise<BrokenImpl[]> {
   const names = (await readdir(dir)).filter((n) => n.endsWith('.ts')).sort();
@@ -107,7 +109,7 @@ export function formatSensitivity(report: SensitivityReport): string {
   }
   const required = report.subtests.filter((s) => s.level === 'required');
   const killed = required.filter((s) => report.caughtBy.has(s.key)).length;
-  const judgedOnes = report.subtests.filter((s) => s.level !== 'informational');
+  const judgedOnes = report.subtests.filter((s) => s.level === 'required' || s.level === 'optional');
   lines.push('');
   lines.push(`reference: ${report.reference.results.filter((r) => r.status === 'PASS').length}/${report.reference.results.length} subtests pass (${judgedOnes.length} required or optional)`);
   lines.push(`broken implementations: ${report.catches.size}, each caught by at least one subtest: ${[...report.catches.values()].filter((c) => c.length > 0).length}`);

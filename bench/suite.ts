@@ -17,6 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunResults } from '../records/result.ts';
+import { cpuBreakdown } from './cpu.ts';
 import { startFixtures } from '../echo-server/index.ts';
 import { startInterop } from '../interop/index.ts';
 import { buildBundles } from '../runners/build.ts';
@@ -154,3 +155,8 @@ for (const line of notes) console.log(line);
 for (const line of matrixRows) console.log(line);
 console.log(`whole matrix: ${matrixDiff.length === 0 ? 'the same status for every subtest in both models' : `${matrixDiff.length} subtest(s) differ: ${matrixDiff.slice(0, 5).join('; ')}`}`);
 console.log(`peak RSS of runner + in-process fixture server: ${(peakRss.value / 1048576).toFixed(0)} MiB (target < 300 MiB)`);
+
+// Where the CPU of a run goes (bench/cpu.ts, also `npm run bench:cpu` alone).
+console.log('');
+await cpuBreakdown();
+process.exit(0);

@@ -73,6 +73,25 @@ describe('bad input', () => {
     assertOneLine(await cli(['run', '--out', dir]), /cannot be written/);
   });
 
+  // Node 20's recursive mkdir never returns under /proc: the CLI must answer (the helper kills a child
+  // that does not, and a killed child has no exit code 2).
+  it('an --out under /proc, for every command that writes', async () => {
+    assertOneLine(await cli(['run', '--runtime', 'node', '--out', '/proc/no-such-dir']), /--out \/proc\/no-such-dir: cannot be written \(ENOENT/);
+    assertOneLine(await cli(['run', '--out', '/proc/no-such-dir/deeper/still']), /--out \/proc\/no-such-dir\/deeper\/still: cannot be written/);
+    assertOneLine(await cli(['run', '--out', '/proc']), /--out \/proc: cannot be written/);
+    assertOneLine(await cli(['perf', '--out', '/proc/no-such-dir']), /--out \/proc\/no-such-dir: cannot be written/);
+    assertOneLine(await cli(['report', '--from', fromRoot('reporters/testdata'), '--out', '/proc/no-such-dir']), /--out \/proc\/no-such-dir: cannot be written/);
+    assertOneLine(await cli(['merge', fromRoot('reporters/testdata'), '--out', '/proc/no-such-dir']), /--out \/proc\/no-such-dir: cannot be written/);
+  });
+
+  it('an --out that is a file, or has a file on its way', async () => {
+    const file = path.join(tmp, 'plain-file');
+    await writeFile(file, '');
+    assertOneLine(await cli(['run', '--out', file]), /--out .*plain-file: cannot be written \(it is a file, not a folder\)/);
+    assertOneLine(await cli(['run', '--out', path.join(file, 'a', 'b')]), /cannot be written \(a file is in the way: .*plain-file\)/);
+    assertOneLine(await cli(['report', '--from', fromRoot('reporters/testdata'), '--out', file]), /it is a file, not a folder/);
+  });
+
   it('a malformed number', async () => {
     assertOneLine(await cli(['run', '--timeout', 'soon']), /--timeout takes a positive number, not "soon"/);
   });

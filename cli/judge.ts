@@ -71,6 +71,9 @@ export async function judge(
   for (const s of comparison.stale) {
     lines.push(c.yellow(`STALE ${s.source}: ${s.file}${s.test === null ? '' : ` "${s.test}"`} (${s.why}); remove it (or run with --update-expectations)`));
   }
+  for (const d of comparison.drifted) {
+    lines.push(c.yellow(`DRIFT ${d.source}: ${d.file} "${d.test}": the message no longer matches the fingerprint ${d.fingerprint} its reason was written for (now ${d.observed}: ${(d.message ?? '').split('\n')[0]}); check the reason, then drop the fingerprint and run with --update-expectations`));
+  }
   for (const [id, tally] of Object.entries(comparison.perRuntime)) {
     const text = tallyLine(id, tally);
     lines.push(tally.unexpected + tally.unexpectedPasses + tally.stale > 0 ? c.red(text) : c.green(text));

@@ -2,8 +2,7 @@
 // 0 the run completed as expected, 1 unexpected results, 2 usage or environment error.
 
 import { Command, CommanderError, Option } from 'commander';
-import { commands } from './commands/index.ts';
-import { UsageError } from '../runners/run.ts';
+import { commandsFor } from './commands/index.ts';
 
 // A reader that stops early (`| head`) is not an error of ours.
 for (const stream of [process.stdout, process.stderr]) {
@@ -20,7 +19,7 @@ const program = new Command('sockets-conformance')
   .configureOutput({ outputError: (text, write) => write(`sockets-conformance: ${text.split('\n')[0]!.replace(/^error: /, '')} (see --help)\n`) });
 program.addOption(new Option('--no-color', 'plain output'));
 
-for (const register of commands) register(program);
+for (const command of commandsFor(process.argv.slice(2))) (await command.load())(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -42,6 +41,6 @@ function exitCodeFor(error: unknown): number {
   const known = error instanceof Error && ['UsageError', 'BuildError', 'MetadataError', 'RecordsError', 'PortInUseError', 'ExpectationsError'].includes(error.name);
   const line = error instanceof Error ? error.message.split('\n')[0] : String(error);
   process.stderr.write(`sockets-conformance: ${line}\n`);
-  if (!known && !(error instanceof UsageError) && process.env.SOCKETS_CONFORMANCE_DEBUG) console.error(error);
+  if (!known && process.env.SOCKETS_CONFORMANCE_DEBUG) console.error(error);
   return known ? 2 : 2;
 }

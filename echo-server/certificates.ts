@@ -38,7 +38,12 @@ function toPem(label: string, der: ArrayBuffer): string {
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
-export async function createTlsMaterial(): Promise<TlsMaterial> {
+/**
+ * A fresh CA and a server certificate it issued for CERTIFICATE_NAMES. Each call makes an unrelated
+ * CA: the fixture server makes two, the one runtimes trust and one that no runtime is ever given
+ * (`caLabel` tells them apart in a certificate viewer).
+ */
+export async function createTlsMaterial(caLabel = 'fixture CA'): Promise<TlsMaterial> {
   if (!providerSet) {
     x509.cryptoProvider.set(webcrypto as unknown as Crypto);
     providerSet = true;
@@ -52,7 +57,7 @@ export async function createTlsMaterial(): Promise<TlsMaterial> {
   const caKeys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(),
-    name: `CN=sockets-conformance fixture CA ${tag}`,
+    name: `CN=sockets-conformance ${caLabel} ${tag}`,
     notBefore,
     notAfter,
     keys: caKeys,

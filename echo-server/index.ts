@@ -33,6 +33,10 @@ export interface FixtureOptions {
 
 export interface Fixtures {
   addresses: FixtureAddresses;
+  /** PEM of the second CA, the one behind `tls-untrusted` and `starttls-untrusted`. Kept out of the
+   * address map on purpose: no runtime is ever given it. Only the fixture server's own tests use it,
+   * to show that those certificates are sound and fail only for want of trust. */
+  untrustedCaCertificate: string;
   /** Destroys every connection and closes every listener; resolves once nothing is left open. */
   stop(): Promise<void>;
 }
@@ -57,8 +61,9 @@ export async function startFixtures(options: FixtureOptions = {}): Promise<Fixtu
   if (options.ipv6 === true && !ipv6) throw new Error('IPv6 was asked for, but this machine cannot listen on ::1');
 
   const material = await createTlsMaterial();
+  const untrusted = await createTlsMaterial('untrusted CA');
   const registry = new Registry();
-  const env: ServiceEnv = { registry, tlsContext: createServerContext(material) };
+  const env: ServiceEnv = { registry, tlsContext: createServerContext(material), untrustedTlsContext: createServerContext(untrusted) };
   const servers: net.Server[] = [];
   const releases: (() => Promise<void>)[] = [];
   const closeAll = () => Promise.all([...servers.map(closeServer), ...releases.map((release) => release())]);
@@ -121,6 +126,7 @@ export async function startFixtures(options: FixtureOptions = {}): Promise<Fixtu
       certificateNames: [...CERTIFICATE_NAMES],
       alpnProtocols: [...ALPN_PROTOCOLS],
     },
+    untrustedCaCertificate: untrusted.caCertificate,
     stop,
   };
 }

@@ -12,6 +12,9 @@ import { serveTls } from './tls-layer.ts';
 export interface ServiceEnv {
   registry: Registry;
   tlsContext: SecureContext;
+  /** The same names, certified by a CA that no runtime is given: every handshake with it must fail
+   * verification on a client that checks certificates. */
+  untrustedTlsContext: SecureContext;
 }
 
 export type ServiceHandler = (connection: Connection, socket: Socket, env: ServiceEnv) => void;
@@ -55,45 +58,75 @@ const report: ServiceHandler = (connection, socket) => {
   echo(connection, socket);
 };
 
-const starttls: ServiceHandler = (connection, socket, env) => {
-  const lines = new LineBuffer(STARTTLS_MAX_LINE);
-  connection.watchEnd(socket);
-  connection.send(socket, `READY ${connection.report.id}\r\n`);
+/** What a STARTTLS service does with the connection once it has answered `GO`. */
+type Upgrade = (connection: Connection, socket: Socket, env: ServiceEnv) => void;
 
-  const onData = (chunk: Buffer) => {
-    const received = lines.push(chunk);
-    for (const [index, line] of received.entries()) {
-      connection.received(line.raw);
-      if (line.text !== 'STARTTLS') {
-        connection.send(socket, line.raw);
-        continue;
+/** The plain phase of the STARTTLS services (echo-server/README.md, `starttls`), then `upgrade`. */
+function starttlsWith(upgrade: Upgrade): ServiceHandler {
+  return (connection, socket, env) => {
+    const lines = new LineBuffer(STARTTLS_MAX_LINE);
+    connection.watchEnd(socket);
+    connection.send(socket, `READY ${connection.report.id}\r\n`);
+
+    const onData = (chunk: Buffer) => {
+      const received = lines.push(chunk);
+      for (const [index, line] of received.entries()) {
+        connection.received(line.raw);
+        if (line.text !== 'STARTTLS') {
+          connection.send(socket, line.raw);
+          continue;
+        }
+        connection.send(socket, 'GO\r\n');
+        // Whatever followed the command is the client's first TLS bytes: hand it back to the socket
+        // unread, so the TLS layer sees it and the plain echo never does.
+        const rest = Buffer.concat([...received.slice(index + 1).map((l) => l.raw), lines.take()]);
+        socket.off('data', onData);
+        socket.off('end', onEnd);
+        socket.pause();
+        if (rest.length > 0) socket.unshift(rest);
+        upgrade(connection, socket, env);
+        return;
       }
-      connection.send(socket, 'GO\r\n');
-      // Whatever followed the command is the client's first TLS bytes: hand it back to the socket
-      // unread, so the TLS layer sees it and the plain echo never does.
-      const rest = Buffer.concat([...received.slice(index + 1).map((l) => l.raw), lines.take()]);
-      socket.off('data', onData);
-      socket.off('end', onEnd);
-      socket.pause();
-      if (rest.length > 0) socket.unshift(rest);
-      const secure = serveTls(connection, socket, env.tlsContext, () => echo(connection, secure));
-      return;
-    }
-    if (lines.overflowing) {
-      const long = lines.take();
-      connection.received(long);
-      connection.send(socket, long);
-    }
+      if (lines.overflowing) {
+        const long = lines.take();
+        connection.received(long);
+        connection.send(socket, long);
+      }
+    };
+    // A FIN in the plain phase: echo the unterminated tail, as the plain echo would, then end.
+    const onEnd = () => {
+      const tail = lines.take();
+      connection.received(tail);
+      if (tail.length > 0) connection.send(socket, tail);
+      connection.endWrite(socket);
+    };
+    socket.on('data', onData);
+    socket.on('end', onEnd);
   };
-  // A FIN in the plain phase: echo the unterminated tail, as the plain echo would, then end.
-  const onEnd = () => {
-    const tail = lines.take();
-    connection.received(tail);
-    if (tail.length > 0) connection.send(socket, tail);
-    connection.endWrite(socket);
-  };
-  socket.on('data', onData);
-  socket.on('end', onEnd);
+}
+
+const starttls = starttlsWith((connection, socket, env) => {
+  const secure = serveTls(connection, socket, env.tlsContext, () => echo(connection, secure));
+});
+
+const starttlsUntrusted = starttlsWith((connection, socket, env) => {
+  const secure = serveTls(connection, socket, env.untrustedTlsContext, () => echo(connection, secure));
+});
+
+/** Reads and discards, never sends, and answers the client's FIN with its own: a TLS handshake on
+ * this connection never completes, and a client that gives up is not left waiting for a close. */
+function stall(connection: Connection, socket: Socket): void {
+  // The plain phase already watches for the client's FIN. Not counted in bytesIn: after STARTTLS
+  // these are handshake bytes, which are never echo input.
+  socket.on('data', () => {});
+  socket.on('end', () => connection.endWrite(socket));
+  socket.resume();
+}
+
+const starttlsStall = starttlsWith((connection, socket) => stall(connection, socket));
+
+const tlsUntrusted: ServiceHandler = (connection, socket, env) => {
+  serveTls(connection, socket, env.untrustedTlsContext, (secure) => echo(connection, secure));
 };
 
 const tlsStall: ServiceHandler = (connection, socket) => {
@@ -149,4 +182,7 @@ export const SERVICES: Record<Exclude<ServiceName, 'refused'>, ServiceHandler> =
   'report': report,
   'tls-report': tlsReport,
   'control': control,
+  'tls-untrusted': tlsUntrusted,
+  'starttls-untrusted': starttlsUntrusted,
+  'starttls-stall': starttlsStall,
 };

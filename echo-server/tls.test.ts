@@ -247,3 +247,83 @@ describe('tls-stall', () => {
     socket.destroy();
   });
 });
+
+describe('the untrusted CA (tls-untrusted, starttls-untrusted)', () => {
+  test('the second CA is not the one in the address map', () => {
+    assert.match(fixtures.untrustedCaCertificate, /^-----BEGIN CERTIFICATE-----\n/);
+    assert.notEqual(fixtures.untrustedCaCertificate, fixtures.addresses.caCertificate);
+    assert.ok(!JSON.stringify(fixtures.addresses).includes(fixtures.untrustedCaCertificate.split('\n')[1]!), 'no runtime is handed it');
+  });
+
+  test('tls-untrusted fails verification against the fixture CA', async () => {
+    await assert.rejects(
+      connectTls(endpoint(fixtures.addresses, 'tls-untrusted'), { ...trusted(), servername: 'localhost' }),
+      (error: NodeJS.ErrnoException) => /ISSUER|SELF_SIGNED|VERIFY/.test(error.code ?? ''),
+    );
+  });
+
+  test('tls-untrusted verifies against the second CA and echoes: only trust is missing', async () => {
+    const socket = await connectTls(endpoint(fixtures.addresses, 'tls-untrusted'), { ca: fixtures.untrustedCaCertificate, servername: 'localhost' });
+    assert.equal(socket.authorized, true);
+    assert.equal(await roundTrip(socket, 'untrusted hello'), 'untrusted hello');
+    socket.destroy();
+  });
+
+  for (const [label, ca, outcome] of [
+    ['fails verification against the fixture CA', () => fixtures.addresses.caCertificate, 'rejected'],
+    ['verifies against the second CA', () => fixtures.untrustedCaCertificate, 'secure'],
+  ] as const) {
+    test(`starttls-untrusted: the plain phase works, and the upgrade ${label}`, async () => {
+      const raw = await connectTcp(endpoint(fixtures.addresses, 'starttls-untrusted'));
+      const reader = new Reader(raw);
+      const id = greetingId(await reader.line());
+      raw.write('plain\n');
+      assert.equal(await reader.line(), 'plain\n');
+      raw.write('STARTTLS\r\n');
+      assert.equal(await reader.line(), 'GO\r\n');
+      raw.removeAllListeners('data');
+      const result = await new Promise<string>((resolve) => {
+        const socket = tls.connect({ socket: raw, ca: ca(), servername: 'localhost' }, () => {
+          socket.destroy();
+          resolve('secure');
+        });
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(/ISSUER|SELF_SIGNED|VERIFY/.test(error.code ?? '') ? 'rejected' : `other: ${error.code}`));
+      });
+      assert.equal(result, outcome);
+      const report = await control(fixtures.addresses, `QUERY ${id}`);
+      assert.equal(report.service, 'starttls-untrusted');
+      assert.equal(report.sni, 'localhost', 'the ClientHello reached the server');
+    });
+  }
+});
+
+describe('starttls-stall', () => {
+  test('answers GO, then never completes a handshake; the client FIN is answered with a FIN', async () => {
+    const raw = await connectTcp(endpoint(fixtures.addresses, 'starttls-stall'));
+    const reader = new Reader(raw);
+    const id = greetingId(await reader.line());
+    raw.write('plain\r\n');
+    assert.equal(await reader.line(), 'plain\r\n', 'the plain phase echoes like starttls');
+    raw.write('STARTTLS\r\n');
+    assert.equal(await reader.line(), 'GO\r\n');
+    raw.removeAllListeners('data');
+    const before = raw.bytesRead;
+    const socket = tls.connect({ socket: raw, ...trusted(), servername: 'localhost' });
+    // Proving an absence needs a bound; on loopback a handshake completes in a few milliseconds.
+    const outcome = await new Promise<string>((resolve) => {
+      const timer = setTimeout(() => resolve('pending'), 300);
+      socket.once('secureConnect', () => { clearTimeout(timer); resolve('completed'); });
+      socket.once('error', (error) => { clearTimeout(timer); resolve(`failed: ${error.message}`); });
+    });
+    assert.equal(outcome, 'pending');
+    assert.equal(raw.bytesRead, before, 'the server sent nothing after GO');
+    const report = await control(fixtures.addresses, `QUERY ${id}`);
+    assert.equal(report.tls, false);
+    assert.equal(report.closed, false);
+    raw.end();
+    const closed = await control(fixtures.addresses, `WAIT-CLOSED ${id} 2000`);
+    assert.equal(closed.clientEnded, true);
+    assert.equal(closed.closed, true, 'the server closed once the client ended');
+    socket.destroy();
+  });
+});

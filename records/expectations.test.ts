@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  applySkips, compare, expectationsSchema, ExpectationsError, hasUnexpected, loadExpectations, parseExpectations, tallyLine, unexpectedFlaky, updateExpectations,
+  applySkips, compare, expectationsSchema, ExpectationsError, hasUnexpected, loadExpectations, messageFingerprint, parseExpectations, tallyLine, unexpectedFlaky, updateExpectations,
   type Expectations, type LoadedExpectations,
 } from './expectations.ts';
 import { SCHEMA_VERSION, type FileRecord, type Level, type ResultRecord, type RunResults, type SubtestStatus } from './result.ts';
@@ -131,8 +131,9 @@ describe('updateExpectations', () => {
     const updated = updateExpectations(results, existing).get('node')!;
     assert.deepEqual(updated, { runtime: 'node', files: {
       'a.any.ts': { subtests: {
-        'still fails': { status: 'FAIL', reason: 'the polyfill has no SocketError' },
-        'newly fails': { status: 'TIMEOUT', reason: 'observed: took too long' },
+        // An old entry without a fingerprint is taken as written for the message seen now.
+        'still fails': { status: 'FAIL', reason: 'the polyfill has no SocketError', fingerprint: messageFingerprint('new message') },
+        'newly fails': { status: 'TIMEOUT', reason: 'observed: took too long', fingerprint: messageFingerprint('took too long') },
         wobbly: { flaky: true, reason: 'timing' },
       } },
       'other.any.ts': { skip: true, reason: 'not run this time' },
@@ -153,7 +154,7 @@ describe('updateExpectations', () => {
 
   it('records a file-level crash with the runtime message', () => {
     const updated = updateExpectations(runOf([sub('a.any.ts', 'x', 'CRASH')], [fileRec('a.any.ts', 'CRASH', 'exited with code 3')]), new Map()).get('node')!;
-    assert.deepEqual(updated.files['a.any.ts'], { status: 'CRASH', reason: 'observed: exited with code 3', subtests: { x: { status: 'CRASH', reason: 'observed without a message' } } });
+    assert.deepEqual(updated.files['a.any.ts'], { status: 'CRASH', reason: 'observed: exited with code 3', subtests: { x: { status: 'CRASH', reason: 'observed without a message', fingerprint: messageFingerprint(null) } } });
   });
 });
 
@@ -196,4 +197,45 @@ it('expectations/schema.json is the schema the loader checks against', async () 
   const onDisk = JSON.parse(await readFile(new URL('../expectations/schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
   delete onDisk.$schema;
   assert.deepEqual(onDisk, JSON.parse(JSON.stringify(expectationsSchema)));
+});
+
+describe('message fingerprints and drift', () => {
+  it('a fingerprint ignores digits and spacing, and tells different messages apart', () => {
+    assert.equal(messageFingerprint('connect ECONNREFUSED 127.0.0.1:41235\nstack'), messageFingerprint('connect  ECONNREFUSED 127.0.0.1:50712'));
+    assert.notEqual(messageFingerprint('opened: expected a promise'), messageFingerprint('opened: still pending after 1000 ms'));
+    assert.match(messageFingerprint(null), /^[0-9a-f]{8}$/);
+  });
+
+  it('an expected FAIL whose message no longer has its fingerprint is reported as drifted, and stays expected', () => {
+    const entry = { status: 'FAIL' as const, reason: 'the polyfill has no opened', fingerprint: messageFingerprint('opened: expected a promise, got undefined') };
+    const same = compare(runOf([sub('a.any.ts', 'x', 'FAIL', 'required', 'opened: expected a promise, got undefined')], [fileRec('a.any.ts')]),
+      loaded({ files: { 'a.any.ts': { subtests: { x: entry } } } }));
+    assert.equal(same.drifted.length, 0);
+    const moved = compare(runOf([sub('a.any.ts', 'x', 'FAIL', 'required', 'upgraded is undefined')], [fileRec('a.any.ts')]),
+      loaded({ files: { 'a.any.ts': { subtests: { x: entry } } } }));
+    assert.equal(moved.drifted.length, 1);
+    assert.equal(moved.drifted[0]!.source, 'expectations/node.json');
+    assert.equal(moved.perRuntime.node!.drifted, 1);
+    assert.equal(moved.perRuntime.node!.expected, 2);
+    assert.equal(hasUnexpected(moved), false, 'drift is reported, not exit-worthy');
+    assert.match(tallyLine('node', moved.perRuntime.node!), /, 1 drifted message$/);
+  });
+
+  it('the update fingerprints new entries and keeps the fingerprint of a kept reason', () => {
+    const results = runOf([sub('a.any.ts', 'x', 'FAIL', 'required', 'new message'), sub('a.any.ts', 'y', 'FAIL', 'required', 'fresh')], [fileRec('a.any.ts')]);
+    const old = loaded({ files: { 'a.any.ts': { subtests: { x: { status: 'FAIL', reason: 'written by hand', fingerprint: 'abcdef01' } } } } });
+    const subtests = updateExpectations(results, old).get('node')!.files['a.any.ts']!.subtests!;
+    assert.deepEqual(subtests.x, { status: 'FAIL', reason: 'written by hand', fingerprint: 'abcdef01' });
+    assert.deepEqual(subtests.y, { status: 'FAIL', reason: 'observed: fresh', fingerprint: messageFingerprint('fresh') });
+  });
+
+  it('a fingerprint on a flaky or skip entry, or one that is not 8 hex digits, is malformed', () => {
+    assert.throws(() => parseExpectations(JSON.stringify({ runtime: 'node', files: { 'a.any.ts': { subtests: { x: { flaky: true, reason: 'r', fingerprint: 'abcdef01' } } } } }), 'node.json'), ExpectationsError);
+    assert.throws(() => parseExpectations(JSON.stringify({ runtime: 'node', files: { 'a.any.ts': { subtests: { x: { status: 'FAIL', reason: 'r', fingerprint: 'xyz' } } } } }), 'node.json'), ExpectationsError);
+  });
+
+  it('tentative subtests, like informational ones, may FAIL without an entry', () => {
+    const c = compare(runOf([sub('a.tentative.any.ts', 'x', 'FAIL', 'tentative', 'no signal option')], [fileRec('a.tentative.any.ts')]), new Map());
+    assert.equal(hasUnexpected(c), false);
+  });
 });

@@ -3,6 +3,7 @@
 // The comparison is pure (results and expectations in, verdicts out), so reporters and tests can use
 // it without a run, and the CLI alone turns it into an exit code.
 
+import { createHash } from 'node:crypto';
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv, type ErrorObject } from 'ajv';
@@ -14,9 +15,11 @@ export const EXPECTED_SUBTEST_STATUSES = SUBTEST_STATUSES.filter((s) => s !== 'P
 export type ExpectedFileStatus = Exclude<FileStatus, 'OK'>;
 export const EXPECTED_FILE_STATUSES = FILE_STATUSES.filter((s) => s !== 'OK') as ExpectedFileStatus[];
 
-/** One subtest's entry: exactly one of `status`, `flaky` or `skip`, always with a reason. */
+/** One subtest's entry: exactly one of `status`, `flaky` or `skip`, always with a reason. A `status`
+ * entry may carry the `fingerprint` of the message its reason was written for (messageFingerprint),
+ * so that a run can report the entry when the subtest still fails the same way in name only. */
 export type SubtestExpectation =
-  | { status: ExpectedSubtestStatus; reason: string }
+  | { status: ExpectedSubtestStatus; reason: string; fingerprint?: string }
   | { flaky: true; reason: string }
   | { skip: true; reason: string };
 
@@ -57,8 +60,10 @@ const subtestEntry = {
     flaky: { const: true },
     skip: { const: true },
     reason,
+    fingerprint: { type: 'string', pattern: '^[0-9a-f]{8}$' },
   },
   oneOf: [{ required: ['status'] }, { required: ['flaky'] }, { required: ['skip'] }],
+  dependencies: { fingerprint: ['status'] },
 };
 
 /** The JSON schema of an expectations file (also written to expectations/schema.json for editors). */
@@ -105,6 +110,7 @@ function describe(error: ErrorObject): { where: string; what: string } {
     case 'required':
       return { where: jsonPath(error.instancePath, String(p.missingProperty)), what: 'is missing' };
     case 'dependencies':
+      if (p.property === 'fingerprint') return { where: jsonPath(error.instancePath, 'fingerprint'), what: 'belongs to a "status" entry only' };
       return { where: jsonPath(error.instancePath, String(p.missingProperty)), what: `is missing (every "${String(p.property)}" needs a reason)` };
     case 'enum':
       return { where: jsonPath(error.instancePath), what: `must be one of ${(p.allowedValues as string[]).join(', ')}` };
@@ -217,6 +223,20 @@ export interface RuntimeTally {
   flaky: number;
   skipped: number;
   stale: number;
+  /** Entries whose status still matches but whose message no longer has the entry's fingerprint. */
+  drifted?: number;
+}
+
+/** An entry whose subtest still comes to the expected status, with another message than the one its
+ * reason was written for: the reason may have gone stale. Reported, not exit-worthy (see README). */
+export interface DriftedEntry {
+  runtime: string;
+  file: string;
+  test: string;
+  source: string;
+  fingerprint: string;
+  observed: string;
+  message: string | null;
 }
 
 export interface Comparison {
@@ -226,6 +246,8 @@ export interface Comparison {
   /** Expected to fail, passed: good news that must be written into the expectations. */
   unexpectedPasses: Verdict[];
   stale: StaleEntry[];
+  /** Expected-status entries whose observed message no longer matches their fingerprint. */
+  drifted: DriftedEntry[];
 }
 
 export interface CompareOptions {
@@ -234,12 +256,12 @@ export interface CompareOptions {
   knownFiles?: readonly string[];
 }
 
-/** Statuses that are fine without an entry. Informational subtests are shown, never judged, so their
- * FAIL is no regression; an optional feature may be declared unsupported (PRECONDITION_FAILED). A
- * hang or crash is always worth attention. */
+/** Statuses that are fine without an entry. Informational and tentative subtests are shown, never
+ * judged, so their FAIL is no regression; an optional feature may be declared unsupported
+ * (PRECONDITION_FAILED). A hang or crash is always worth attention. */
 export function acceptableByDefault(level: Level, status: SubtestStatus): boolean {
   if (status === 'PASS') return true;
-  if (level === 'informational') return status === 'FAIL' || status === 'PRECONDITION_FAILED';
+  if (level === 'informational' || level === 'tentative') return status === 'FAIL' || status === 'PRECONDITION_FAILED';
   if (level === 'optional') return status === 'PRECONDITION_FAILED';
   return false;
 }
@@ -247,7 +269,7 @@ export function acceptableByDefault(level: Level, status: SubtestStatus): boolea
 const emptyTally = (): RuntimeTally => ({ expected: 0, unexpected: 0, unexpectedPasses: 0, flaky: 0, skipped: 0, stale: 0 });
 
 export function compare(results: RunResults, expectations: ReadonlyMap<string, LoadedExpectations>, options: CompareOptions = {}): Comparison {
-  const comparison: Comparison = { perRuntime: {}, unexpected: [], unexpectedPasses: [], stale: [] };
+  const comparison: Comparison = { perRuntime: {}, unexpected: [], unexpectedPasses: [], stale: [], drifted: [] };
   const known = options.knownFiles ? new Set(options.knownFiles) : null;
   for (const runtime of results.runtimes) {
     const tally = (comparison.perRuntime[runtime.id] = emptyTally());
@@ -272,7 +294,14 @@ export function compare(results: RunResults, expectations: ReadonlyMap<string, L
       const verdict = subtestVerdict(r, fileEntry, entry, source);
       if (verdict.expected === 'skip') (tally.skipped++, tally.expected++);
       else if (verdict.expected === 'flaky') (tally.flaky++, tally.expected++);
-      else if (entry === undefined ? acceptableByDefault(r.level, r.status) : r.status === verdict.expected) tally.expected++;
+      else if (entry === undefined ? acceptableByDefault(r.level, r.status) : r.status === verdict.expected) {
+        tally.expected++;
+        const printed = entry && 'status' in entry ? entry.fingerprint : undefined;
+        if (printed !== undefined && source !== null && messageFingerprint(r.message) !== printed) {
+          tally.drifted = (tally.drifted ?? 0) + 1;
+          comparison.drifted.push({ runtime: r.runtime, file: r.file, test: r.test, source, fingerprint: printed, observed: messageFingerprint(r.message), message: r.message });
+        }
+      }
       else if (r.status === 'PASS') (tally.unexpectedPasses++, comparison.unexpectedPasses.push(verdict));
       else (tally.unexpected++, comparison.unexpected.push(verdict));
     }
@@ -358,7 +387,16 @@ export function updateExpectations(results: RunResults, existing: ReadonlyMap<st
         if (prior && ('flaky' in prior || 'skip' in prior)) subtests[r.test] = prior;
         else if (wobbled) subtests[r.test] = { flaky: true, reason: prior?.reason ?? `observed: ${wobbled.statuses.join(', ')} over ${results.repeat!.times} repetitions` };
         else if (oldFile?.skip || r.status === 'SKIP' || acceptableByDefault(r.level, r.status)) continue;
-        else subtests[r.test] = { status: r.status as ExpectedSubtestStatus, reason: prior?.reason ?? observedReason(r.message) };
+        else {
+          // A kept reason keeps the fingerprint it was written for, so a drift stays visible until
+          // someone rewrites the reason and drops the old fingerprint; a new entry fingerprints its own.
+          const keep = prior && 'status' in prior && prior.status === r.status ? prior : undefined;
+          subtests[r.test] = {
+            status: r.status as ExpectedSubtestStatus,
+            reason: prior?.reason ?? observedReason(r.message),
+            fingerprint: keep?.fingerprint ?? messageFingerprint(r.message),
+          };
+        }
       }
       if (Object.keys(subtests).length > 0) next.subtests = subtests;
       if (Object.keys(next).length > 0) files[f.file] = next;
@@ -369,6 +407,14 @@ export function updateExpectations(results: RunResults, existing: ReadonlyMap<st
   return updated;
 }
 
+/** A short fingerprint of a result message: its first line with every run of digits (ports, ids,
+ * durations) masked and spaces collapsed, hashed to 8 hex digits. Two runs that fail the same way
+ * give the same fingerprint; a new failure message gives another. */
+export function messageFingerprint(message: string | null): string {
+  const line = (message ?? '').split('\n')[0]!.replace(/\d+/g, '#').replace(/\s+/g, ' ').trim();
+  return createHash('sha256').update(line).digest('hex').slice(0, 8);
+}
+
 function observedReason(message: string | null): string {
   const line = (message ?? '').split('\n')[0]!.trim();
   return line ? `observed: ${line.length > 300 ? line.slice(0, 297) + '...' : line}` : 'observed without a message';
@@ -377,7 +423,8 @@ function observedReason(message: string | null): string {
 /** One line per row: `node: 40 expected, 2 unexpected, 1 unexpected pass, 1 flaky, 0 skipped, 1 stale entry`. */
 export function tallyLine(runtime: string, t: RuntimeTally): string {
   const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-  return `${runtime}: ${t.expected} expected, ${t.unexpected} unexpected, ${plural(t.unexpectedPasses, 'unexpected pass', 'unexpected passes')}, ${t.flaky} flaky, ${t.skipped} skipped, ${plural(t.stale, 'stale entry', 'stale entries')}`;
+  const drift = t.drifted ? `, ${plural(t.drifted, 'drifted message', 'drifted messages')}` : '';
+  return `${runtime}: ${t.expected} expected, ${t.unexpected} unexpected, ${plural(t.unexpectedPasses, 'unexpected pass', 'unexpected passes')}, ${t.flaky} flaky, ${t.skipped} skipped, ${plural(t.stale, 'stale entry', 'stale entries')}${drift}`;
 }
 
 /** Subtests whose status changed under --repeat and that no `flaky` (or `skip`) entry expects to. */

@@ -14,11 +14,16 @@ export type ServiceName =
   | 'report'
   | 'tls-report'
   | 'control'
-  | 'refused';
+  | 'refused'
+  | 'tls-untrusted'
+  | 'starttls-untrusted'
+  | 'starttls-stall';
 
 export const SERVICE_NAMES: readonly ServiceName[] = [
   'echo', 'tls-echo', 'starttls', 'tls-stall', 'greet-then-fin', 'greet-then-rst',
   'close-on-accept', 'silent', 'report', 'tls-report', 'control', 'refused',
+  // Added later, after `refused`, so that the base-port offsets of the services above never move.
+  'tls-untrusted', 'starttls-untrusted', 'starttls-stall',
 ];
 
 export interface Endpoint {
@@ -38,7 +43,9 @@ export interface ServiceEndpoints {
 export interface FixtureAddresses {
   version: 1;
   services: Record<ServiceName, ServiceEndpoints>;
-  /** PEM of the CA that issued the TLS services' certificate; a runtime must trust it. */
+  /** PEM of the CA that issued the TLS services' certificate; a runtime must trust it. (The
+   * `tls-untrusted` and `starttls-untrusted` services present a certificate from a second CA that
+   * is not in this map: no runtime is ever given it, so their handshakes must fail verification.) */
   caCertificate: string;
   /** Server names the leaf certificate covers. */
   certificateNames: string[];

@@ -15,6 +15,7 @@ export function mergeResults(inputs: { source: string; results: RunResults }[]):
     startedAt: inputs.map((i) => i.results.startedAt).sort()[0]!,
     finishedAt: inputs.map((i) => i.results.finishedAt).sort().at(-1)!,
     suiteVersion: inputs[0]!.results.suiteVersion,
+    ...(inputs[0]!.results.draft ? { draft: inputs[0]!.results.draft } : {}),
     runtimes: [],
     results: [],
     files: [],

@@ -1,12 +1,16 @@
 // The result record: the one type that every run writes and every reporter reads.
 // Field names are part of the public contract (other tools read results.json): add, never rename.
 
+import type { DraftRef } from './draft.ts';
+
 export const SCHEMA_VERSION = 1;
 
 /** How much weight a subtest carries: `required` (the draft states it), `optional` (the draft says
- * may / should, or leaves it open), `informational` (observed behaviour, shown but never judged). */
-export type Level = 'required' | 'optional' | 'informational';
-export const LEVELS: readonly Level[] = ['required', 'optional', 'informational'];
+ * may / should, or leaves it open), `informational` (observed behaviour, shown but never judged),
+ * `tentative` (behaviour of an open proposal not yet in the draft, like web-platform-tests'
+ * `.tentative` files: shown in every output, never judged, never counted in a score or badge). */
+export type Level = 'required' | 'optional' | 'informational' | 'tentative';
+export const LEVELS: readonly Level[] = ['required', 'optional', 'informational', 'tentative'];
 
 /** What a subtest came to. The first five are testharness.js's own; CRASH is assigned by the runner
  * to subtests that had not finished when the runtime process died, SKIP to subtests an expectations
@@ -98,6 +102,9 @@ export interface RunResults {
   startedAt: string;
   finishedAt: string;
   suiteVersion: string;
+  /** The draft the tests were derived from (records/draft.ts); missing in results written before
+   * it was recorded. */
+  draft?: DraftRef;
   runtimes: RuntimeRecord[];
   results: ResultRecord[];
   files: FileRecord[];

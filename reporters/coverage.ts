@@ -1,6 +1,7 @@
 // Spec coverage for spec editors: for each catalogue entry, the subtests that check it and what each
 // runtime did with them. Entries that no subtest covers come first: they are the work left to do.
 
+import { DRAFT } from '../records/draft.ts';
 import type { Level, RunResults, SubtestStatus } from '../records/result.ts';
 import { anchorUrl, mdCell, type SuiteIndex } from './format.ts';
 import { plain, type Colours } from './summary.ts';
@@ -63,6 +64,7 @@ export function coverageMarkdown(cov: Coverage): string {
     '# Spec coverage',
     '',
     `${cov.entries.length - cov.uncovered} of ${cov.entries.length} catalogue entries (tests/requirements.ts) are checked by at least one subtest; the ${cov.uncovered} without a test are listed first.`,
+    `The catalogue follows the draft ${DRAFT.repository}@${DRAFT.commit} (${DRAFT.date}).`,
     '',
     `| entry | level | statement | subtests${cov.runtimes.map((id) => ` | ${mdCell(id)}`).join('')} |`,
     `| --- | --- | --- | ---${cov.runtimes.map(() => ' | ---').join('')} |`,

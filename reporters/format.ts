@@ -27,7 +27,8 @@ export type RowKind = 'anchor' | 'file';
 export interface Matrix {
   runtimes: string[];
   rows: { key: string; cells: Record<string, Cell> }[];
-  /** Every subtest, then the required ones only. */
+  /** Every subtest, then the required ones only; tentative subtests are in neither (they have a row
+   * of their own, TENTATIVE_ROW, and are never counted in a score). */
   totals: { all: Record<string, Cell>; required: Record<string, Cell> };
 }
 
@@ -47,6 +48,15 @@ export function orderKeys(keys: Iterable<string>, preferred: readonly string[] =
   return [...first, ...rest];
 }
 
+/** The matrix row of the subtests of open proposals: shown, never part of a section's score. */
+export const TENTATIVE_ROW = 'tentative (open proposals, not scored)';
+
+/** `WinterTC55/proposal-sockets-api@3ab96d5 (2025-06-11)`: the draft a run's tests were derived from. */
+export function draftText(results: RunResults): string {
+  const d = results.draft;
+  return d ? `${d.repository}@${d.commit} (${d.date})` : 'not recorded in these results';
+}
+
 /** A subtest with several anchors counts in each of their rows (so rows do not add up to the total).
  * Anchor rows hold the spec tier only: a real client's result over connect() (the interop tier) says
  * something about a section, but is no check of it; each other tier gets one row of its own. */
@@ -57,16 +67,19 @@ export function buildMatrix(results: RunResults, by: RowKind = 'anchor', anchorO
   for (const id of runtimes) (totals.all[id] = emptyCell(), totals.required[id] = emptyCell());
   for (const r of results.results) {
     const tier = r.tier ?? 'spec';
-    const keys = by === 'file' ? [r.file] : tier !== 'spec' ? [`${tier} tier`] : r.anchors.length > 0 ? r.anchors : ['(no anchor)'];
+    const tentative = r.level === 'tentative';
+    const keys = by === 'file' ? [r.file] : tentative ? [TENTATIVE_ROW] : tier !== 'spec' ? [`${tier} tier`] : r.anchors.length > 0 ? r.anchors : ['(no anchor)'];
     for (const key of keys) {
       let row = rowMap.get(key);
       if (!row) rowMap.set(key, (row = Object.fromEntries(runtimes.map((id) => [id, emptyCell()]))));
       if (row[r.runtime]) add(row[r.runtime]!, r);
     }
+    if (tentative) continue;
     if (totals.all[r.runtime]) add(totals.all[r.runtime]!, r);
     if (r.level === 'required' && totals.required[r.runtime]) add(totals.required[r.runtime]!, r);
   }
   const tierRows = [...rowMap.keys()].filter((k) => k.endsWith(' tier')).sort();
+  if (rowMap.has(TENTATIVE_ROW)) tierRows.push(TENTATIVE_ROW);
   const order = [...orderKeys([...rowMap.keys()].filter((k) => !tierRows.includes(k)), by === 'anchor' ? anchorOrder : []), ...tierRows];
   return { runtimes, rows: order.map((key) => ({ key, cells: rowMap.get(key)! })), totals };
 }

@@ -8,7 +8,7 @@ import type { HistoryResults } from '../records/history.ts';
 import { historyTimelineHtml } from './history.ts';
 import type { RunResults } from '../records/result.ts';
 import { buildCoverage } from './coverage.ts';
-import { betterText, figureNumber, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, SPEC_URL, type SuiteIndex } from './format.ts';
+import { betterText, draftText, figureNumber, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, SPEC_URL, type SuiteIndex } from './format.ts';
 
 export interface HtmlOptions {
   anchorOrder?: readonly string[];
@@ -68,7 +68,7 @@ const SCRIPT = String.raw`
     return s;
   }
   var fRuntime = select('filter-runtime', 'runtime', runtimes);
-  var fLevel = select('filter-level', 'level', ['required', 'optional', 'informational']);
+  var fLevel = select('filter-level', 'level', ['required', 'optional', 'informational', 'tentative']);
   var fStatus = select('filter-status', 'status', statuses);
   var fAnchor = select('filter-anchor', 'anchor', anchors);
 
@@ -214,7 +214,7 @@ ${badFiles.map((f) => `<tr><td>${escapeHtml(f.runtime)}</td><td>${escapeHtml(f.f
 </head>
 <body>
 <h1>Sockets API conformance</h1>
-<p class="muted">Suite ${escapeHtml(results.suiteVersion)}, run ${escapeHtml(results.startedAt)} to ${escapeHtml(results.finishedAt)}${results.interrupted ? `; <strong>interrupted</strong> (${escapeHtml(results.interrupted.signal)})` : ''}.</p>
+<p class="muted">Suite ${escapeHtml(results.suiteVersion)}, run ${escapeHtml(results.startedAt)} to ${escapeHtml(results.finishedAt)}, draft ${escapeHtml(draftText(results))}${results.interrupted ? `; <strong>interrupted</strong> (${escapeHtml(results.interrupted.signal)})` : ''}.</p>
 <table id="runtimes"><tr><th>runtime</th><th>version</th><th>connect()</th><th>details</th></tr>
 ${runtimeRows.join('\n')}</table>
 <h2>Matrix</h2>

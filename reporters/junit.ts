@@ -3,6 +3,7 @@
 // SKIP are <skipped> (the subtest produced no verdict).
 
 import type { FileRecord, ResultRecord, RunResults } from '../records/result.ts';
+import { draftText } from './format.ts';
 
 /** Characters XML 1.0 cannot carry at all, even escaped: most C0 controls, lone surrogates, U+FFFE/F. */
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -64,7 +65,7 @@ export function junitXml(results: RunResults): string {
       };
       tests += n.tests, failures += n.failures, errors += n.errors, skipped += n.skipped;
       const props = [
-        ['runtime', runtime.id], ['runtime.version', runtime.version], ['file.status', file.status],
+        ['runtime', runtime.id], ['runtime.version', runtime.version], ['draft', draftText(results)], ['file.status', file.status],
         ...(runtime.impl ? [['impl', runtime.impl]] : []),
         ...(file.message ? [['file.message', file.message]] : []),
       ].map(([k, v]) => `      <property name="${xmlEscape(k!)}" value="${xmlEscape(v!)}"/>`);

@@ -1,7 +1,7 @@
 // Markdown: the matrix and the non-passing subtests, for pull-request comments and job summaries.
 
 import type { RunResults } from '../records/result.ts';
-import { anchorUrl, betterText, buildMatrix, cellGrade, cellText, figureNumber, firstLine, mdCell, notPassing, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, type Cell, type Matrix, type RowKind } from './format.ts';
+import { anchorUrl, betterText, buildMatrix, draftText, cellGrade, cellText, figureNumber, firstLine, mdCell, notPassing, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, type Cell, type Matrix, type RowKind } from './format.ts';
 
 const MARK = { good: '✅', partial: '⚠️', bad: '❌', none: '' } as const;
 const mdCellOf = (c: Cell | undefined) => `${MARK[cellGrade(c)]} ${cellText(c)}`.trim();
@@ -64,7 +64,7 @@ export function markdownReport(results: RunResults, options: MarkdownOptions = {
   const out = [
     `# Sockets API conformance: suite ${results.suiteVersion}`,
     '',
-    `Run from ${results.startedAt} to ${results.finishedAt}.`,
+    `Run from ${results.startedAt} to ${results.finishedAt}. Draft: ${draftText(results)}.`,
     '',
     runtimesTable(results),
     '',

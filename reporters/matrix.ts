@@ -2,7 +2,7 @@
 // Colour is the caller's (plain when the output is not a TTY); this module only formats.
 
 import type { RunResults } from '../records/result.ts';
-import { buildMatrix, cellGrade, cellText, firstLine, notPassing, padEnd, type Cell, type RowKind } from './format.ts';
+import { buildMatrix, cellGrade, cellText, draftText, firstLine, notPassing, padEnd, type Cell, type RowKind } from './format.ts';
 import { plain, type Colours } from './summary.ts';
 
 export interface MatrixOptions {
@@ -36,6 +36,7 @@ export function terminalMatrix(results: RunResults, options: MatrixOptions = {})
     out.push(line(key, cells.map((cell, i) => paint(cell, padEnd(cellText(cell), widths[i]!)))));
   });
   if (m.runtimes.length === 0) out.push(c.dim('(no runtime ran)'));
+  out.push(c.dim(`draft: ${draftText(results)}`));
   for (const u of results.unavailable ?? []) out.push(c.yellow(`${u.name}: not run (${u.reason})`));
   if (options.details) {
     const failing = notPassing(results);

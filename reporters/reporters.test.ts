@@ -195,3 +195,36 @@ describe('badges', () => {
     assert.deepEqual(JSON.parse(badgeEndpointJson(b[0]!)), { schemaVersion: 1, label: 'node', message: '2/4 required', color: 'yellow' });
   });
 });
+
+describe('tentative subtests and the draft', () => {
+  const tentative = {
+    ...results,
+    results: [
+      ...results.results,
+      { runtime: 'node', file: 'connect/signal.tentative.any.ts', test: 'a proposal (issue #34)', anchors: ['#connect-section'], level: 'tentative' as const, status: 'FAIL' as const, message: 'no signal option', durationMs: 1 },
+      { runtime: 'workerd', file: 'connect/signal.tentative.any.ts', test: 'a proposal (issue #34)', anchors: ['#connect-section'], level: 'tentative' as const, status: 'PASS' as const, message: null, durationMs: 1 },
+    ],
+  };
+
+  it('are shown in a row of their own and counted in no total, anchor row or badge', () => {
+    const before = buildMatrix(results);
+    const after = buildMatrix(tentative);
+    assert.deepEqual(after.totals, before.totals);
+    assert.deepEqual(after.rows.find((r) => r.key === '#connect-section'), before.rows.find((r) => r.key === '#connect-section'));
+    const row = after.rows.at(-1)!;
+    assert.match(row.key, /^tentative/);
+    assert.deepEqual([row.cells.node!.passed, row.cells.node!.total, row.cells.workerd!.passed], [0, 1, 1]);
+    assert.deepEqual(badges(tentative), badges(results));
+    assert.match(terminalMatrix(tentative), /\ntentative \(open proposals, not scored\)\s+0\/1\s+1\/1\n/);
+  });
+
+  it('every report names the draft commit', () => {
+    assert.match(terminalMatrix(results), /draft: WinterTC55\/proposal-sockets-api@3ab96d5 \(2025-06-11\)/);
+    assert.match(conformanceMarkdown(results), /Draft: WinterTC55\/proposal-sockets-api@3ab96d5/);
+    assert.match(markdownReport(results), /Draft: WinterTC55\/proposal-sockets-api@3ab96d5/);
+    assert.match(junitXml(results), /<property name="draft" value="WinterTC55\/proposal-sockets-api@3ab96d5 \(2025-06-11\)"\/>/);
+    assert.equal((wptReport(results, 'node').run_info as Record<string, unknown>).draft, 'WinterTC55/proposal-sockets-api@3ab96d5 (2025-06-11)');
+    const { draft: _gone, ...older } = results;
+    assert.match(terminalMatrix(older as typeof results), /draft: not recorded in these results/);
+  });
+});

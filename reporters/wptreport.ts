@@ -2,6 +2,7 @@
 // records to JSON; wpt's vocabulary is mapped here and nowhere else.
 
 import type { FileStatus, RunResults, SubtestStatus } from '../records/result.ts';
+import { draftText } from './format.ts';
 
 export interface WptSubtest {
   name: string;
@@ -62,6 +63,7 @@ export function wptReport(results: RunResults, runtimeId: string, options: WptOp
       runtime: runtime.name,
       impl: runtime.impl,
       suite_version: results.suiteVersion,
+      draft: draftText(results),
       ...(runtime.details ? { details: runtime.details } : {}),
     },
     time_start: Date.parse(results.startedAt),

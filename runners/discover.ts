@@ -1,11 +1,12 @@
 // Finds the spec test files and reads their metadata without running a single subtest: each file's
-// `meta` export is the single source of truth for its subtests, anchors and levels.
+// `meta` export is the single source of truth for its subtests, anchors and levels (read as
+// runners/meta-load.ts says).
 
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Level } from '../records/result.ts';
-import type { FileMeta, TestModule } from '../tests/lib/test-file.ts';
+import type { FileMeta } from '../tests/lib/test-file.ts';
+import { loadMetas, MetaLoadError, type LoadedMeta } from './meta-load.ts';
 import { testsDir } from './paths.ts';
 
 export const TEST_FILE_SUFFIX = '.any.ts';
@@ -40,16 +41,19 @@ export async function discoverTestFiles(root = defaultTestsRoot(), suffix = TEST
     .filter((e) => e.isFile() && e.name.endsWith(suffix))
     .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
     .sort();
+  const keyOf = (absolutePath: string) => path.relative(root, absolutePath).split(path.sep).join('/');
+  let loaded: Map<string, LoadedMeta>;
+  try {
+    loaded = await loadMetas(root, paths);
+  } catch (error) {
+    if (!(error instanceof MetaLoadError)) throw error;
+    throw new MetadataError(`tests/${keyOf(error.absolutePath)}: cannot be loaded to read its metadata: ${error.message}`);
+  }
   const files: TestFile[] = [];
   for (const absolutePath of paths) {
-    const file = path.relative(root, absolutePath).split(path.sep).join('/');
-    let mod: Partial<TestModule>;
-    try {
-      mod = (await import(pathToFileURL(absolutePath).href)) as Partial<TestModule>;
-    } catch (error) {
-      throw new MetadataError(`tests/${file}: cannot be loaded to read its metadata: ${(error as Error).message.split('\n')[0]}`);
-    }
-    if (!mod.meta || typeof mod.default !== 'function') {
+    const file = keyOf(absolutePath);
+    const mod = loaded.get(absolutePath)!;
+    if (!mod.meta || !mod.register) {
       throw new MetadataError(`tests/${file}: must export \`meta\` and a default registration function`);
     }
     files.push({ file, absolutePath, meta: mod.meta, subtests: subtestsOf(mod.meta) });

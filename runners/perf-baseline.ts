@@ -38,7 +38,9 @@ export function measureBaseline(fixtures: FixtureAddresses, plan: PerfPlan, time
     starttls: fixtures.services.starttls.ipv4,
     ca: fixtures.caCertificate,
   };
-  const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx/esm'), fileURLToPath(import.meta.url)], {
+  // Compiled (the installed command) this module is JavaScript; from the sources, tsx loads it.
+  const loader = import.meta.url.endsWith('.ts') ? ['--import', import.meta.resolve('tsx/esm')] : [];
+  const child = spawn(process.execPath, [...loader, fileURLToPath(import.meta.url)], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   child.stdin.end(JSON.stringify(input));

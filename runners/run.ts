@@ -6,10 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile, access } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startFixtures, type Fixtures } from '../echo-server/index.ts';
-import { startInterop, type InteropFixtures } from '../interop/index.ts';
+import type { Fixtures } from '../echo-server/index.ts';
+import type { InteropFixtures } from '../interop/index.ts';
 import type { FigureDetails, HarnessMessage, PerfPlan } from '../records/channel.ts';
 import type { FixtureAddresses } from '../records/fixtures.ts';
+import { DRAFT } from '../records/draft.ts';
 import { SCHEMA_VERSION, type FileRecord, type PerfRecord, type ResultRecord, type RunResults, type RuntimeRecord } from '../records/result.ts';
 import { buildBundles, BuildError } from './build.ts';
 import type { TestFile } from './discover.ts';
@@ -85,12 +86,14 @@ export async function run(options: RunOptions): Promise<RunResults> {
   const connectOverride = options.impl ? await resolveImpl(options.impl) : undefined;
 
   let fixtures: Fixtures | undefined;
-  let addresses = options.fixtures ?? (fixtures = await startFixtures()).addresses;
+  // Loaded when needed: the servers' modules (certificates, SMTP, PostgreSQL client) are a good part
+  // of the start-up time of every command that imports the runner.
+  let addresses = options.fixtures ?? (fixtures = await (await import('../echo-server/index.ts')).startFixtures()).addresses;
   // The interop tier's real servers (PostgreSQL, SMTP) start only for runs that include it.
   let interop: InteropFixtures | undefined;
   if (!addresses.interop && options.files.some((f) => f.meta.tier === 'interop')) {
     try {
-      interop = await startInterop();
+      interop = await (await import('../interop/index.ts')).startInterop();
     } catch (error) {
       await fixtures?.stop();
       throw error;
@@ -112,12 +115,14 @@ export async function run(options: RunOptions): Promise<RunResults> {
   const warmPool = (options.processModel ?? DEFAULT_PROCESS_MODEL) === 'warm' ? new WarmPool(jobCount + plans.length) : undefined;
   try {
     const jobs: { runtime: string; file: string; declaredTimeoutMs?: number; start: () => Promise<void> }[] = [];
+    // Runtimes that share a build target (node, deno, bun) share its bundles: built, or checked
+    // against the cache, once per run.
+    const builds = new Map<string, ReturnType<typeof buildBundles>>();
     for (const plan of plans) {
-      const build = await buildBundles({
-        target: plan.adapter.build,
-        connectModule: connectOverride ?? plan.adapter.build.defaultConnect,
-        files: options.files,
-      }).catch((error: unknown) => {
+      const request = { target: plan.adapter.build, connectModule: connectOverride ?? plan.adapter.build.defaultConnect, files: options.files };
+      const buildKey = JSON.stringify([request.target, request.connectModule]);
+      if (!builds.has(buildKey)) builds.set(buildKey, buildBundles(request));
+      const build = await builds.get(buildKey)!.catch((error: unknown) => {
         if (error instanceof BuildError && connectOverride && error.message.includes(path.basename(connectOverride))) {
           throw new UsageError(`--impl ${options.impl}: ${error.message.replace(/^cannot bundle the tests: /, '')}`);
         }
@@ -174,6 +179,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
     startedAt,
     finishedAt: new Date().toISOString(),
     suiteVersion: await suiteVersion(),
+    draft: { ...DRAFT },
     runtimes: plans.map((p) => ({
       ...p.record,
       processes: { model: warmPool && p.adapter.launchWarm && !p.warmFailed ? 'warm' : 'per-file', launched: p.launched + (warmPool?.spawned.get(p.record.id) ?? 0) },

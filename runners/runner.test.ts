@@ -77,7 +77,7 @@ describe('--impl', () => {
       id: 'ghost',
       npmPackage: 'ghost-runtime',
       locate: async () => {
-        throw new RuntimeUnavailable('ghost is not installed: npm ci installs it from the "ghost-runtime" npm package');
+        throw new RuntimeUnavailable('ghost is not installed: it comes from the "ghost-runtime" npm package, an optional dependency (npm install ghost-runtime)');
       },
     };
     await assert.rejects(
@@ -86,7 +86,7 @@ describe('--impl', () => {
     );
     const results = await run({ files: pick('opened'), runtimes: undefined, fixtures: fixtures.addresses, availableRuntimes: [node, missing] });
     assert.deepEqual(results.runtimes.map((r) => r.id), ['node']);
-    assert.deepEqual(results.unavailable, [{ name: 'ghost', reason: 'ghost is not installed: npm ci installs it from the "ghost-runtime" npm package' }]);
+    assert.deepEqual(results.unavailable, [{ name: 'ghost', reason: 'ghost is not installed: it comes from the "ghost-runtime" npm package, an optional dependency (npm install ghost-runtime)' }]);
   });
 
   it('an unknown runtime is a usage error listing the known ones', async () => {

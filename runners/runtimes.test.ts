@@ -178,8 +178,11 @@ describe('adapter helpers', () => {
   });
 
   it('a candidate that cannot run (a placeholder left by a skipped postinstall) gives way to the next', async () => {
-    const found = await findNpmBinary('bun', 'bun', [{ npmPackage: 'bun', file: 'bin/README.txt' }, { npmPackage: 'bun', file: 'bin/bun.exe' }]);
-    assert.match(found.binary, /bun\.exe$/);
+    // With bun's postinstall denied (package.json allowScripts), bin/bun.exe is itself a placeholder
+    // and the platform package holds the binary; where the script ran, bin/bun.exe is the binary.
+    const platform = `@oven/bun-${process.platform}-${process.arch === 'arm64' ? 'aarch64' : process.arch}`;
+    const found = await findNpmBinary('bun', 'bun', [{ npmPackage: 'bun', file: 'bin/README.txt' }, { npmPackage: 'bun', file: 'bin/bun.exe' }, { npmPackage: platform, file: 'bin/bun' }]);
+    assert.match(found.binary, /bun(\.exe)?$/);
     assert.match(found.versionOutput, /^\d+\.\d+\.\d+/);
   });
 

@@ -30,13 +30,19 @@ test('every anchor a file or subtest names is a heading of the draft', () => {
   }
 });
 
-test('no subtest judges harder than the catalogue entries it covers', () => {
-  const rank = { informational: 0, optional: 1, required: 2 } as const;
+test('each subtest judges exactly as hard as the strictest catalogue entry it covers', () => {
+  const rank = { informational: 0, tentative: 0, optional: 1, required: 2 } as const;
   for (const f of files) {
     for (const s of f.subtests) {
       if (s.requirements.length === 0) continue;
+      // Open proposals are kept apart from the draft: a tentative subtest covers tentative entries only.
+      const tentative = s.requirements.map((id) => requirementById(id)?.level === 'tentative');
+      assert.ok(tentative.every((x) => x === (s.level === 'tentative')), `tests/${f.file} "${s.name}" mixes tentative and draft entries, or its level does not say tentative`);
+      if (s.level === 'tentative') continue;
       const strictest = Math.max(...s.requirements.map((id) => rank[requirementById(id)?.level ?? 'informational']));
       assert.ok(rank[s.level] <= strictest, `tests/${f.file} "${s.name}" is ${s.level} but covers nothing stricter than level ${strictest}`);
+      // Nor softer: the draft's words set the level, so a subtest of a required entry is judged as such.
+      assert.ok(rank[s.level] >= strictest, `tests/${f.file} "${s.name}" is ${s.level} but covers an entry of level ${strictest}`);
       if (strictest === 0) assert.equal(s.level, 'informational', `tests/${f.file} "${s.name}" covers only informational entries`);
     }
   }

@@ -34,10 +34,17 @@ test('optional and informational entries say why', () => {
   }
 });
 
+test('tentative entries, and only they, cite an open proposal of the draft\'s repository', () => {
+  for (const req of requirements) {
+    if (req.level === 'tentative') assert.match(req.proposal ?? '', /^https:\/\/github\.com\/WinterTC55\/proposal-sockets-api\/(pull|issues)\/\d+$/, `${req.id} cites no proposal`);
+    else assert.equal(req.proposal, undefined, `${req.id} is ${req.level} but cites a proposal`);
+  }
+});
+
 test('every section the suite checks has entries', () => {
   const sections = ['#connect-section', '#socketoptions-dictionary', '#socketinfo-dictionary', '#anysocketaddress-type',
     '#socket-class', '#readable-attribute', '#writable-attribute', '#opened-attribute', '#closed-attribute',
-    '#close-method', '#starttls-method', '#socket-error'];
+    '#close-method', '#starttls-method', '#socket-error', '#upgraded-attribute'];
   for (const anchor of sections) assert.ok(requirementsForAnchor(anchor).length > 0, `no entries for ${anchor}`);
 });
 

@@ -4,8 +4,12 @@
 //
 // Levels: `required` where the draft states the behaviour (must / shall / is, the IDL, or the numbered
 // connect() steps); `optional` where it says should / may or leaves the point open; `informational`
-// where behaviour is worth showing but the draft gives nothing to judge it by. Ids are stable: add
-// entries, never rename or reuse one.
+// where behaviour is worth showing but the draft gives nothing to judge it by; `tentative` for the
+// behaviour of an open proposal that is not in the draft yet (each such entry names its proposal).
+// The level follows the draft's words, never what implementations happen to do. Ids are stable: add
+// entries, never rename or reuse one. Retired ids (never to be reused):
+//   connect.failure-streams-carry-error: split into connect.failure-writable-carries-error (required)
+//     and connect.failure-readable-carries-error (informational), whose wording differs in strength.
 
 import type { Level } from '../records/result.ts';
 
@@ -19,19 +23,26 @@ export interface Requirement {
   statement: string;
   /** One line: why the level is what it is, where that is not obvious. */
   rationale?: string;
+  /** Tentative entries only: the open proposal (pull request or issue) the behaviour comes from. */
+  proposal?: string;
 }
 
 /** The heading ids of the draft (index.bs), in document order. */
 export const SPEC_ANCHORS: readonly string[] = [
   '#intro', '#concepts', '#socket-concept-section', '#connect-concept-section', '#binding-object-concept',
   '#socket-section', '#using-a-socket', '#socket-class', '#attributes', '#readable-attribute',
-  '#writable-attribute', '#opened-attribute', '#closed-attribute', '#methods', '#close-method',
+  '#writable-attribute', '#opened-attribute', '#closed-attribute', '#upgraded-attribute', '#methods', '#close-method',
   '#starttls-method', '#socket-error', '#connect-section', '#socketoptions-dictionary',
   '#socketinfo-dictionary', '#anysocketaddress-type',
 ];
 
 const r = (id: string, anchor: string, level: Level, statement: string, rationale?: string): Requirement =>
   rationale === undefined ? { id, anchor, level, statement } : { id, anchor, level, statement, rationale };
+
+const PROPOSALS = 'https://github.com/WinterTC55/proposal-sockets-api';
+/** A tentative entry: behaviour an open proposal asks for, cited by its pull request or issue. */
+const tentative = (id: string, anchor: string, statement: string, proposal: string, rationale: string): Requirement =>
+  ({ id, anchor, level: 'tentative', statement, rationale, proposal: `${PROPOSALS}/${proposal}` });
 
 export const requirements: readonly Requirement[] = [
   // ── connect(): the numbered steps, one by one ──────────────────────────────────────────────────
@@ -58,16 +69,19 @@ export const requirements: readonly Requirement[] = [
     'When the connection cannot be made, closed rejects.'),
   r('connect.failure-same-error', '#connect-section', 'required',
     'When the connection cannot be made, opened and closed reject with one and the same error object.'),
-  r('connect.failure-socketerror', '#connect-section', 'optional',
+  r('connect.failure-socketerror', '#connect-section', 'required',
     'The error a failed connection rejects with is a SocketError (an instance of TypeError).',
-    'the steps say SocketError, but workerd rejects a refused connection with a plain Error; kept optional while implementations disagree'),
+    'step 7 of connect() says the error is a new SocketError'),
   r('connect.failure-cancels-readable', '#connect-section', 'required',
     'After a failed connection the readable yields no data: a read ends or rejects.'),
   r('connect.failure-aborts-writable', '#connect-section', 'required',
     'After a failed connection a write to the writable rejects.'),
-  r('connect.failure-streams-carry-error', '#connect-section', 'optional',
-    'After a failed connection, the readable and writable report the same error that rejected opened.',
-    'a cancel reason is only visible to a reader when the implementation errors the stream with it; the draft says the readable is canceled'),
+  r('connect.failure-writable-carries-error', '#connect-section', 'required',
+    'After a failed connection, a write to the writable rejects with the same error that rejected opened.',
+    'step 7 aborts the writable with the error, and an aborted stream reports its abort reason to writers'),
+  r('connect.failure-readable-carries-error', '#connect-section', 'informational',
+    'Whether, after a failed connection, a read from the readable rejects with the error that rejected opened.',
+    'step 7 cancels the readable with the error; a cancelled stream\'s reads report done, so the reason is not visible to a reader unless the implementation errors the stream instead'),
   r('connect.streams-usable-before-open', '#connect-section', 'required',
     'A reader and a writer can be taken before opened settles, and bytes written then reach the server once connected.'),
   r('connect.malformed-address-fails', '#connect-section', 'required',
@@ -92,7 +106,13 @@ export const requirements: readonly Requirement[] = [
     'With secureTransport "on", a certificate that does not cover the server name asked for (the sni given) fails the connection.',
     'the draft names the default CAs but not name checking; accepting any name would make TLS pointless'),
   r('options.secure-transport-on-plain-server-fails', '#socketoptions-dictionary', 'required',
-    'secureTransport "on" against a server that does not speak TLS does not resolve opened.'),
+    'secureTransport "on" against a server that does not speak TLS fails the connection: opened rejects (it neither resolves nor hangs).'),
+  r('options.secure-transport-on-verifies', '#socketoptions-dictionary', 'required',
+    'secureTransport "on" to a server whose certificate was issued by a CA the runtime does not trust fails the connection.',
+    'the draft says "on" uses the default CAs: a certificate from any other CA is not accepted'),
+  r('options.secure-transport-on-untrusted-error', '#socketoptions-dictionary', 'required',
+    'When an untrusted certificate fails a secureTransport "on" connection, opened and closed reject with one and the same TypeError.',
+    'a failed handshake is a failed connection: step 7 of connect() rejects both promises with one new SocketError'),
   r('options.secure-transport-starttls-plain', '#socketoptions-dictionary', 'required',
     'secureTransport "starttls" starts as plain text until startTls() is called.'),
   r('options.secure-transport-invalid', '#socketoptions-dictionary', 'required',
@@ -117,17 +137,17 @@ export const requirements: readonly Requirement[] = [
     'With allowHalfOpen false, once the peer\'s FIN has been read, writes fail and no further bytes reach the server.'),
   r('options.allow-half-open-true-keeps-writable', '#socketoptions-dictionary', 'required',
     'With allowHalfOpen true, after the peer\'s FIN the readable ends but bytes written still reach the server.'),
-  r('options.allow-half-open-default-false', '#socketoptions-dictionary', 'optional',
+  r('options.allow-half-open-default-false', '#socketoptions-dictionary', 'required',
     'Without an allowHalfOpen option the socket behaves as with false: after the peer\'s FIN, writes fail.',
-    'the IDL default is false, but the polyfill defaults to true; kept optional while implementations disagree'),
+    'the IDL gives allowHalfOpen the default false'),
 
   // ── SocketInfo ─────────────────────────────────────────────────────────────────────────────────
   r('info.members', '#socketinfo-dictionary', 'required',
     'The SocketInfo has remoteAddress, localAddress and alpn members, each a string or null.',
     'dictionary members with a default (null in the IDL) are always present'),
-  r('info.remote-address-provided', '#socketinfo-dictionary', 'optional',
+  r('info.remote-address-provided', '#socketinfo-dictionary', 'required',
     'remoteAddress is a non-null string naming the peer.',
-    'the member text says it provides the peer, but its IDL default is null and peer addresses are an open question (proposal issue 17)'),
+    'the member text says it provides the peer, as firmly as the alpn member says it returns the agreed protocol; only localAddress is "optionally" provided'),
   r('info.remote-address-host-port', '#socketinfo-dictionary', 'optional',
     'A non-null remoteAddress is a host:port combination whose port is the port connected to.',
     'the format is only given by example'),
@@ -157,8 +177,9 @@ export const requirements: readonly Requirement[] = [
     'the draft does not say how an IPv6 literal is written in the string form'),
   r('address.dictionary-ipv4', '#anysocketaddress-type', 'required',
     'A { hostname, port } dictionary with an IPv4 literal connects to that address and port.'),
-  r('address.dictionary-ipv6', '#anysocketaddress-type', 'required',
-    'A { hostname, port } dictionary with an IPv6 literal (no brackets) connects over IPv6.'),
+  r('address.dictionary-ipv6', '#anysocketaddress-type', 'optional',
+    'A { hostname, port } dictionary with an IPv6 literal (no brackets) connects over IPv6.',
+    'the draft says nothing of IPv6, in either address form'),
   r('address.dictionary-hostname', '#anysocketaddress-type', 'required',
     'A { hostname, port } dictionary with a host name (localhost) connects to that name and port.'),
   r('address.string-url-form', '#anysocketaddress-type', 'informational',
@@ -176,6 +197,33 @@ export const requirements: readonly Requirement[] = [
     'the IDL declares them readonly'),
   r('socket.attributes-stable', '#socket-class', 'required',
     'Reading readable, writable, opened or closed twice gives the same object.'),
+  r('socket.is-interface-instance', '#socket-class', 'required',
+    'A socket is an instance of an interface: its prototype is not Object.prototype.',
+    'the IDL declares Socket an interface; a plain object literal with the same members is not one'),
+  r('socket.attributes-are-accessors', '#socket-class', 'required',
+    'Each attribute (readable, writable, opened, closed, upgraded) is an accessor on the socket\'s prototype chain with a getter and no setter.',
+    'Web IDL turns every readonly attribute into such an accessor on the interface prototype'),
+  r('socket.method-lengths', '#socket-class', 'required',
+    'close and startTls are functions whose length is 0.',
+    'Web IDL counts only required arguments, and both methods have none'),
+  r('socket.close-never-throws', '#socket-class', 'required',
+    'close() returns a promise and never throws synchronously, whatever state the socket is in.',
+    'Web IDL turns an exception in a promise-returning operation into a rejected promise'),
+  r('connect.requires-address', '#connect-section', 'required',
+    'connect() with no argument throws a TypeError.',
+    'the address argument is not optional in the IDL'),
+  r('options.must-be-dictionary', '#socketoptions-dictionary', 'required',
+    'An options value that is neither an object nor undefined or null makes connect() throw a TypeError.',
+    'Web IDL converts the argument to a dictionary, which a primitive is not'),
+  r('options.secure-transport-case-sensitive', '#socketoptions-dictionary', 'required',
+    'secureTransport values are matched exactly: "ON" makes connect() throw a TypeError.',
+    'Web IDL enum values are compared exactly'),
+  r('options.alpn-string-rejected', '#socketoptions-dictionary', 'required',
+    'An alpn given as a plain string, not a sequence, makes connect() throw a TypeError.',
+    'Web IDL converts a sequence from an iterable object; a string is a primitive, not an object'),
+  r('options.allow-half-open-boolean-conversion', '#socketoptions-dictionary', 'required',
+    'allowHalfOpen is converted like a Web IDL boolean: a truthy non-boolean value acts as true.',
+    'Web IDL converts a boolean member with ToBoolean'),
   r('socket.constructor', '#socket-class', 'informational',
     'Whether the socket\'s constructor can be called directly.',
     'the draft leaves the constructor to implementations'),
@@ -219,6 +267,9 @@ export const requirements: readonly Requirement[] = [
   // ── closed ─────────────────────────────────────────────────────────────────────────────────────
   r('closed.is-promise', '#closed-attribute', 'required',
     'closed is a Promise.'),
+  r('closed.fulfils-undefined', '#closed-attribute', 'required',
+    'When closed fulfils, its value is undefined.',
+    'the IDL type is Promise<undefined>'),
   r('closed.resolves-on-close', '#closed-attribute', 'required',
     'closed resolves after close() is called.'),
   r('closed.resolves-on-fin-when-reading', '#closed-attribute', 'required',
@@ -240,7 +291,24 @@ export const requirements: readonly Requirement[] = [
   r('closed.not-resolved-by-both-streams', '#closed-attribute', 'required',
     'Cancelling readable and closing writable together does not resolve closed.'),
 
+  // ── upgraded ───────────────────────────────────────────────────────────────────────────────────
+  r('upgraded.false-initially', '#upgraded-attribute', 'required',
+    'upgraded is false on a socket connect() returns, whatever its secureTransport.'),
+  r('upgraded.false-after-opened', '#upgraded-attribute', 'required',
+    'upgraded is still false once opened has resolved, while startTls() has not been called.'),
+  r('upgraded.true-after-starttls', '#upgraded-attribute', 'required',
+    'Once startTls() has been called, the original socket\'s upgraded is true, and it is true by the time that socket\'s closed resolves.'),
+  r('upgraded.false-on-new-socket', '#upgraded-attribute', 'required',
+    'upgraded is false on the socket startTls() returns.',
+    'that socket was made secure, not upgraded: the draft sets the flag on the original socket only'),
+  r('upgraded.is-readonly-boolean', '#upgraded-attribute', 'required',
+    'upgraded is a boolean, and assigning to it does not change it.',
+    'the IDL declares it a readonly boolean attribute'),
+
   // ── close() ────────────────────────────────────────────────────────────────────────────────────
+  r('close.fulfils-undefined', '#close-method', 'required',
+    'The promise close() returns fulfils with undefined.',
+    'the IDL return type is Promise<undefined>'),
   r('close.returns-closed', '#close-method', 'required',
     'close() returns the very promise held by closed, on every call.'),
   r('close.closes-connection', '#close-method', 'required',
@@ -251,9 +319,9 @@ export const requirements: readonly Requirement[] = [
     'After close() a write to writable rejects.'),
   r('close.reason-to-writable', '#close-method', 'required',
     'close(reason) aborts writable with reason: a write afterwards rejects with that reason.'),
-  r('close.reason-to-readable', '#close-method', 'optional',
-    'close(reason) passes reason to readable: a pending read rejects with that reason.',
-    'a cancel reason is only visible to a reader when the implementation errors the stream with it; the draft says canceled'),
+  r('close.reason-to-readable', '#close-method', 'informational',
+    'Whether close(reason) makes a pending read reject with that reason.',
+    'the draft says the readable is canceled with the reason, and a cancelled stream\'s pending read reports done: the reason is not visible to a reader'),
   r('close.rejects-pending-opened', '#close-method', 'required',
     'close(reason) while opened is pending rejects opened with that reason.'),
   r('close.after-closed-rejected', '#close-method', 'informational',
@@ -284,9 +352,19 @@ export const requirements: readonly Requirement[] = [
     'startTls() on the socket returned by startTls() throws a SocketError.'),
   r('starttls.throws-when-off', '#starttls-method', 'required',
     'startTls() on a socket whose secureTransport is "off" (explicitly or by default) throws a SocketError.'),
-  r('starttls.options-applied', '#starttls-method', 'optional',
+  r('starttls.options-applied', '#starttls-method', 'required',
     'The sni and alpn given to connect() are used in the handshake startTls() starts.',
-    'whether they apply at connect() or at startTls() is an open question (proposal PR 18)'),
+    'the draft allows sni and alpn with "starttls" and startTls() takes no arguments, so connect() is the only place they can come from'),
+  r('starttls.verifies-certificate', '#starttls-method', 'required',
+    'When the server presents a certificate from a CA the runtime does not trust after startTls(), the new socket\'s opened rejects.',
+    'startTls() establishes a secure TLS connection, which a certificate nobody vouches for does not give'),
+  r('starttls.opened-after-handshake', '#starttls-method', 'required',
+    'The new socket\'s opened stays pending while the handshake startTls() started has not completed.',
+    'opened of a secure socket marks the completion of its handshake (#opened-attribute)'),
+  r('starttls.new-socket-info', '#starttls-method', 'required',
+    'The new socket\'s opened resolves with a SocketInfo for the TLS connection: its members are there and alpn is the protocol agreed in the upgrade.'),
+  r('starttls.sets-upgraded', '#starttls-method', 'required',
+    'Calling startTls() sets the original socket\'s upgraded to true.'),
   r('starttls.second-call', '#starttls-method', 'informational',
     'What a second startTls() call on the original socket does.',
     'the draft does not say; the polyfill throws'),
@@ -303,6 +381,20 @@ export const requirements: readonly Requirement[] = [
   r('socketerror.refused-error', '#socket-error', 'informational',
     'Which error class and message a refused connection rejects with.',
     'implementations disagree (workerd rejects with a plain Error)'),
+
+  // ── Open proposals (tentative: shown, never judged, never scored) ──────────────────────────────
+  tentative('proposal.secure-transport-attribute-starttls', '#attributes',
+    'A socket made with secureTransport "starttls" reports secureTransport "starttls".',
+    'pull/32', 'PR 32 adds a readonly secureTransport attribute; workerd ships it'),
+  tentative('proposal.secure-transport-attribute-upgraded', '#attributes',
+    'The socket startTls() returns reports secureTransport "on".',
+    'pull/32', 'PR 32 adds a readonly secureTransport attribute; workerd ships it'),
+  tentative('proposal.connect-signal', '#connect-section',
+    'An aborted AbortSignal given as the signal option closes the socket: opened rejects and no connection stays open.',
+    'issues/34', 'issue 34 proposes a signal option for connect()'),
+  tentative('proposal.close-after-closed-rejected', '#close-method',
+    'close() after closed has rejected returns a promise that rejects with the same error, rather than fulfilling.',
+    'issues/24', 'issue 24 asks what close() does once closed has rejected'),
 ];
 
 const byId = new Map(requirements.map((req) => [req.id, req]));

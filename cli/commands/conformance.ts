@@ -13,6 +13,7 @@ import { SPEC_ANCHORS } from '../../tests/requirements.ts';
 import { colours } from '../colours.ts';
 import { interruptOnSignals } from '../interrupt.ts';
 import { writeReports } from '../write-reports.ts';
+import { prepareOutDir } from '../out-dir.ts';
 import { perfTable } from './perf.ts';
 
 export function registerConformance(program: Command): void {
@@ -23,6 +24,8 @@ export function registerConformance(program: Command): void {
     .option('--out <dir>', 'where the run\'s results.json and other reports are written', 'out/conformance')
     .action(async (opts: { file: string; out: string }, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
+      await prepareOutDir(opts.out);
+      await prepareOutDir(path.dirname(opts.file), '--file');
       const interrupt = interruptOnSignals();
       const progress = (file: { runtime: string; file: string; status: string; durationMs: number }) =>
         process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`));

@@ -10,15 +10,15 @@ export function registerCoverage(program: Command): void {
     .command('coverage')
     .description('list every catalogue entry with the subtests that check it, uncovered entries first (from the files\' metadata; --from adds each runtime\'s results)')
     .option('--from <dir>', 'a results folder whose statuses to show beside each subtest')
-    .option('--fail-on-uncovered <level>', 'exit 1 when an entry of this level (required, optional, informational) has no subtest')
+    .option('--fail-on-uncovered <level>', 'exit 1 when an entry of this level (required, optional, informational, tentative) has no subtest')
     .action(async (opts: { from?: string; failOnUncovered?: string }, command: Command) => {
-      if (opts.failOnUncovered && !['required', 'optional', 'informational'].includes(opts.failOnUncovered)) {
-        throw new UsageError(`--fail-on-uncovered takes required, optional or informational, not "${opts.failOnUncovered}"`);
+      if (opts.failOnUncovered && !['required', 'optional', 'informational', 'tentative'].includes(opts.failOnUncovered)) {
+        throw new UsageError(`--fail-on-uncovered takes required, optional, informational or tentative, not "${opts.failOnUncovered}"`);
       }
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
       const coverage = buildCoverage(await suiteIndex(), opts.from ? await readResults(opts.from) : undefined);
       process.stdout.write(coverageText(coverage, c) + '\n');
-      const levels = ['required', 'optional', 'informational'] as const;
+      const levels = ['required', 'optional', 'informational', 'tentative'] as const;
       for (const level of levels) {
         const all = coverage.entries.filter((e) => e.level === level);
         const none = all.filter((e) => e.subtests.length === 0);

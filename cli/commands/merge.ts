@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { readResults, writeResults } from '../../records/io.ts';
 import { mergeResults } from '../../records/merge.ts';
+import { prepareOutDir } from '../out-dir.ts';
 
 export function registerMerge(program: Command): void {
   program
@@ -9,6 +10,7 @@ export function registerMerge(program: Command): void {
     .argument('<dirs...>', 'results folders (each holding a results.json)')
     .requiredOption('--out <dir>', 'where the merged results.json is written')
     .action(async (dirs: string[], opts: { out: string }) => {
+      await prepareOutDir(opts.out);
       const inputs = await Promise.all(dirs.map(async (source) => ({ source, results: await readResults(source) })));
       const merged = mergeResults(inputs);
       const written = await writeResults(opts.out, merged);

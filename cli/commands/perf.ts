@@ -7,6 +7,7 @@ import { writeReports } from '../write-reports.ts';
 import { colours } from '../colours.ts';
 import { interruptOnSignals } from '../interrupt.ts';
 import { positiveNumber } from '../numbers.ts';
+import { prepareOutDir } from '../out-dir.ts';
 
 interface PerfFlags {
   runtime?: string;
@@ -27,6 +28,7 @@ export function registerPerf(program: Command): void {
     .option('--out <dir>', 'where results.json (with its perf records) and the reports are written', 'out/perf')
     .action(async (opts: PerfFlags, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
+      await prepareOutDir(opts.out);
       const interrupt = interruptOnSignals();
       try {
         const results = await runPerf({

@@ -6,6 +6,7 @@ import { terminalMatrix } from '../../reporters/matrix.ts';
 import { UsageError } from '../../runners/run.ts';
 import { SPEC_ANCHORS } from '../../tests/requirements.ts';
 import { colours } from '../colours.ts';
+import { prepareOutDir } from '../out-dir.ts';
 import { FORMATS, suiteIndex, writeReports, type Format } from '../write-reports.ts';
 import { readHistoryFiles } from '../histories.ts';
 
@@ -37,6 +38,7 @@ export function registerReport(program: Command): void {
       if (unknown.length > 0) throw new UsageError(`--format ${unknown.join(',')}: unknown; choose from ${FORMATS.join(', ')}`);
       const results = await readResults(opts.from);
       const out = opts.out ?? (opts.from.endsWith('.json') ? opts.from.replace(/[^/\\]*$/, '') || '.' : opts.from);
+      await prepareOutDir(out);
       const index = await suiteIndex();
       const written = await writeReports(results, out, { formats: formats as Format[], index, histories: await readHistoryFiles(opts.history) });
       process.stdout.write(

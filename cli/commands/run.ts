@@ -1,5 +1,3 @@
-import { access, mkdir } from 'node:fs/promises';
-import { constants } from 'node:fs';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { startFixtures } from '../../echo-server/index.ts';
@@ -19,6 +17,7 @@ import { positiveNumber } from '../numbers.ts';
 import { commandRuntime, parseCommandOption } from '../../runners/runtimes/command.ts';
 import { runtimes } from '../../runners/runtimes/index.ts';
 import type { RuntimeAdapter } from '../../runners/runtime.ts';
+import { prepareOutDir } from '../out-dir.ts';
 
 
 interface RunFlags {
@@ -60,11 +59,13 @@ export function registerRun(program: Command): void {
     .option('--update-expectations', 'rewrite the expectations files of the runtimes that ran from this run, keeping existing reasons')
     .action(async (opts: RunFlags, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
+      // First: a bad --out must cost nothing but one line.
+      await prepareOutDir(opts.out);
       const shard = opts.shard ? parseShard(opts.shard) : null;
       const filtered = filterFiles(await discoverTestFiles(), opts.filter);
       if (filtered.length === 0) throw new UsageError(`--filter "${opts.filter}" selects no test file (see \`sockets-conformance list\`)`);
       const files = shard ? selectShard(filtered, shard) : filtered;
-      await checkWritable(opts.out);
+      await prepareOutDir(opts.out);
       const commandRuntimes = commandAdapters(opts);
       const expectations = await loadForRun(opts.expectations, { creating: opts.updateExpectations, extraRuntimes: commandRuntimes.map((r) => r.id) });
       // Command runtimes join the runtimes asked for; alone, they are the whole run.
@@ -132,13 +133,4 @@ function commandAdapters(opts: RunFlags): RuntimeAdapter[] {
   for (const name of warm.keys()) throw new UsageError(`--runtime-warm-command ${name}: no --runtime-command of that name`);
   if (opts.runtimeExternal && adapters.length === 0) throw new UsageError('--runtime-external applies to a --runtime-command only');
   return adapters;
-}
-
-async function checkWritable(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-    await access(dir, constants.W_OK);
-  } catch (error) {
-    throw new UsageError(`--out ${dir}: cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
-  }
 }

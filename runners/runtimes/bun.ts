@@ -12,11 +12,13 @@ const ARCH: Record<string, string> = { x64: 'x64', arm64: 'aarch64' };
 const exe = process.platform === 'win32' ? 'bun.exe' : 'bun';
 
 function candidates(): BinaryCandidate[] {
-  const list: BinaryCandidate[] = [{ npmPackage: 'bun', file: 'bin/bun.exe' }];
+  // The platform package's binary first: the suite denies bun's postinstall (package.json
+  // allowScripts), which would move that binary over the placeholder bun/bin/bun.exe.
+  const main: BinaryCandidate = { npmPackage: 'bun', file: 'bin/bun.exe' };
   const arch = ARCH[process.arch];
-  if (!arch) return list;
+  if (!arch) return [main];
   const base = `@oven/bun-${process.platform === 'win32' ? 'windows' : process.platform}-${arch}${isMusl() ? '-musl' : ''}`;
-  list.push({ npmPackage: base, file: `bin/${exe}` });
+  const list: BinaryCandidate[] = [{ npmPackage: base, file: `bin/${exe}` }, main];
   if (arch === 'x64') list.push({ npmPackage: `${base}-baseline`, file: `bin/${exe}` });
   return list;
 }
@@ -36,10 +38,9 @@ export const bun: RuntimeAdapter = {
 };
 
 async function locateBun(root?: string) {
-  // A cached version is installed without scripts, so its bin/bun.exe is the placeholder (which may
-  // even answer --version with nothing): the platform packages come first there.
-  const list = candidates();
-  const found = await findNpmBinary('bun', 'bun', root ? [...list.slice(1), list[0]!] : list, root);
+  // The platform package first (candidates()): a cached version (--runtime bun@VERSION) is installed
+  // without scripts too, and its bin/bun.exe is a placeholder that may answer --version with nothing.
+  const found = await findNpmBinary('bun', 'bun', candidates(), root);
   return {
     binary: found.binary,
     version: found.versionOutput.split('\n')[0]!,

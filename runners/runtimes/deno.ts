@@ -40,9 +40,12 @@ export const deno: RuntimeAdapter = {
 
 async function locateDeno(root?: string) {
   const platformPackage = PLATFORM_PACKAGES[`${process.platform}-${process.arch}`];
+  // The platform package's binary first: the suite denies deno's postinstall (package.json
+  // allowScripts), which would only copy that binary into the main package; a cached version
+  // (--runtime deno@VERSION) is installed without scripts as well.
   const found = await findNpmBinary('deno', 'deno', [
-    { npmPackage: 'deno', file: exe },
     ...(platformPackage ? [{ npmPackage: platformPackage, file: exe }] : []),
+    { npmPackage: 'deno', file: exe },
   ], root);
   // `deno 2.9.6 (stable, release, x86_64-unknown-linux-gnu)` then v8 and typescript lines.
   const version = /^deno (\S+)/.exec(found.versionOutput)?.[1] ?? found.versionOutput.split('\n')[0]!;

@@ -15,7 +15,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { HarnessContext } from '../../records/channel.ts';
-import { fromRoot } from '../paths.ts';
+import { distDir, fromRoot, runningCompiled } from '../paths.ts';
 import type { LocatedRuntime, RuntimeAdapter } from '../runtime.ts';
 import { RuntimeUnavailable } from '../runtime.ts';
 import { findNpmBinary } from './npm-binary.ts';
@@ -92,9 +92,13 @@ async function hostLaunch(located: LocatedRuntime, files: Pick<MiniflareHostConf
     compatibilityFlags: located.details!.compatibilityFlags === 'none' ? [] : located.details!.compatibilityFlags!.split(','),
   };
   await writeFile(file, JSON.stringify(config));
+  // The installed command runs compiled JavaScript (dist/); the sources run through tsx, imported by
+  // absolute URL since an --import specifier resolves from the working directory, the scratch folder.
+  const host = runningCompiled
+    ? [path.join(distDir, 'runners', 'runtimes', 'miniflare-host.js')]
+    : ['--import', pathToFileURL(requireFromRoot.resolve('tsx')).href, fromRoot('runners/runtimes/miniflare-host.ts')];
   return {
-    // tsx by absolute URL: an --import specifier resolves from the working directory, the scratch folder.
-    argv: [located.binary, '--import', pathToFileURL(requireFromRoot.resolve('tsx')).href, fromRoot('runners/runtimes/miniflare-host.ts'), file],
+    argv: [located.binary, ...host, file],
     cwd: workDir,
     // The runner's own environment may carry one; each column says what it trusts.
     env: { NODE_EXTRA_CA_CERTS: outbound === 'ca' ? caFile : '' },

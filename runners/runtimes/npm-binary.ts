@@ -76,7 +76,10 @@ async function probe(runtime: string, mainPackage: string, candidates: BinaryCan
       await access(binary, constants.X_OK);
       // A placeholder left by a skipped postinstall, or a build the CPU cannot run, fails here.
       const { stdout } = await run(binary, ['--version'], { timeout: 15_000, env: { ...process.env, NO_COLOR: '1' } });
-      const npmPackage = `${candidate.npmPackage}@${packageVersion(dir)}`;
+      // Named after the package users install (deno, bun, workerd), whose version it is, even when
+      // the binary sits in its platform package.
+      const mainDir = packageDir(mainPackage, mainPackage, root);
+      const npmPackage = mainDir ? `${mainPackage}@${packageVersion(mainDir)}` : `${candidate.npmPackage}@${packageVersion(dir)}`;
       return { binary, npmPackage, versionOutput: stdout.trim(), source: `npm package ${npmPackage} (${shown})` };
     } catch (error) {
       tried.push(`${shown}: ${firstLine(error)}`);
@@ -84,7 +87,9 @@ async function probe(runtime: string, mainPackage: string, candidates: BinaryCan
   }
   const detail = tried.length > 0 ? `; tried ${tried.join(', ')}` : '';
   if (root) throw new RuntimeUnavailable(`${runtime}: no runnable binary in ${root} (no build of "${mainPackage}" for ${platformKey}?)${detail}`);
-  throw new RuntimeUnavailable(`${runtime} is not installed: \`npm ci\` installs it from the "${mainPackage}" npm package${detail}`);
+  // An optional dependency (package.json): an install may have left it out (--omit=optional, a
+  // platform it does not support, a registry that refused it).
+  throw new RuntimeUnavailable(`${runtime} is not installed: it comes from the "${mainPackage}" npm package, an optional dependency (npm install ${mainPackage})${detail}`);
 }
 
 function firstLine(error: unknown): string {

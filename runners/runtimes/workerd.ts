@@ -78,11 +78,13 @@ export const workerd: RuntimeAdapter = {
 
 async function locateWorkerd(root?: string) {
   const platformPackage = PLATFORM_PACKAGES[`${process.platform}-${process.arch}`];
-  const main = { npmPackage: 'workerd', file: `bin/${exe}` };
-  const platform = platformPackage ? [{ npmPackage: platformPackage, file: `bin/${exe}` }] : [];
-  // A cached version is installed without scripts: its bin/workerd is a Node.js shim that starts the
-  // platform binary, so the binary itself comes first there.
-  const found = await findNpmBinary('workerd', 'workerd', root ? [...platform, main] : [main, ...platform], root);
+  // The platform package's binary first: without the postinstall (denied in package.json
+  // allowScripts, and never run for a cached version) workerd/bin/workerd is a Node script that
+  // starts that binary, a Node start-up for every launch.
+  const found = await findNpmBinary('workerd', 'workerd', [
+    ...(platformPackage ? [{ npmPackage: platformPackage, file: `bin/${exe}` }] : []),
+    { npmPackage: 'workerd', file: `bin/${exe}` },
+  ], root);
   // `workerd 2026-11-17`: the newest compatibility date the binary supports. Workers run at that
   // date, so the suite sees the runtime's current behaviour; the pinned npm version fixes it.
   const date = /(\d{4}-\d{2}-\d{2})/.exec(found.versionOutput)?.[1];

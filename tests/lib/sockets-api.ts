@@ -28,6 +28,8 @@ export interface Socket {
   readonly writable: WritableStream<Uint8Array>;
   readonly opened: Promise<SocketInfo>;
   readonly closed: Promise<void>;
+  /** #upgraded-attribute: true once startTls() was called on this socket. */
+  readonly upgraded: boolean;
   close(reason?: unknown): Promise<void>;
   startTls(): Socket;
 }

@@ -14,9 +14,12 @@ export interface PlainPhase {
   id: string;
 }
 
+/** The services that speak the STARTTLS line protocol (echo-server/README.md). */
+export type StarttlsService = 'starttls' | 'starttls-untrusted' | 'starttls-stall';
+
 /** Connects in `starttls` mode and reads the greeting; the socket is closed when the subtest ends. */
-export async function openPlainPhase(t: TestharnessTest, connect: Connect, fixtures: FixtureAddresses, options: SocketOptions = {}): Promise<PlainPhase> {
-  const socket = closeAtEnd(t, connect(fixtures.services.starttls.ipv4, { ...options, secureTransport: 'starttls' }));
+export async function openPlainPhase(t: TestharnessTest, connect: Connect, fixtures: FixtureAddresses, options: SocketOptions = {}, service: StarttlsService = 'starttls'): Promise<PlainPhase> {
+  const socket = closeAtEnd(t, connect(fixtures.services[service].ipv4, { ...options, secureTransport: 'starttls' }));
   const reader = ByteReader.of(socket.readable);
   const writer = socket.writable.getWriter();
   const id = await readGreeting(reader, 'READY');
@@ -41,8 +44,8 @@ export function releaseLocks(phase: PlainPhase): void {
 
 /** The plain phase up to `GO`, then startTls() with the original reader and writer released; both
  * sockets are closed when the subtest ends. */
-export async function upgrade(t: TestharnessTest, connect: Connect, fixtures: FixtureAddresses, options: SocketOptions = {}): Promise<PlainPhase & { secure: Socket }> {
-  const phase = await openPlainPhase(t, connect, fixtures, options);
+export async function upgrade(t: TestharnessTest, connect: Connect, fixtures: FixtureAddresses, options: SocketOptions = {}, service: StarttlsService = 'starttls'): Promise<PlainPhase & { secure: Socket }> {
+  const phase = await openPlainPhase(t, connect, fixtures, options, service);
   await requestUpgrade(phase);
   releaseLocks(phase);
   const secure = closeAtEnd(t, phase.socket.startTls());

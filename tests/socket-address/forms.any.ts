@@ -33,7 +33,7 @@ const FORMS: Form[] = [
   },
   { label: 'a { hostname: "127.0.0.1", port } dictionary', covers: 'address.dictionary-ipv4', family: 'IPv4', make: (f, s) => ({ ...v4(f, s) }) },
   {
-    label: 'a { hostname: "::1", port } dictionary', covers: 'address.dictionary-ipv6', family: 'IPv6',
+    label: 'a { hostname: "::1", port } dictionary', covers: 'address.dictionary-ipv6', level: 'optional', family: 'IPv6',
     make: (f, s) => { const e = v6(f, s); return e && { ...e }; },
   },
   { label: 'a { hostname: "localhost", port } dictionary', covers: 'address.dictionary-hostname', make: (f, s) => ({ hostname: 'localhost', port: v4(f, s).port }) },

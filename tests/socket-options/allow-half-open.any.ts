@@ -20,7 +20,7 @@ export const meta: FileMeta = {
       covers: ['options.allow-half-open-false-closes-writable'], anchors: ['#socketoptions-dictionary', '#socket-concept-section'],
     },
     'without allowHalfOpen, a write after the server\'s FIN fails and nothing more reaches the server': {
-      covers: ['options.allow-half-open-default-false'], level: 'optional',
+      covers: ['options.allow-half-open-default-false'],
     },
   },
 };

@@ -1,6 +1,7 @@
 // SocketOptions.sni: the server name sent in the TLS handshake, as the server records it.
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
-import { closeAtEnd, endpointOf, FAMILIES, familyLabel, readReport } from '../lib/fixture.ts';
+import { closeAtEnd, FAMILIES, familyLabel, readReport } from '../lib/fixture.ts';
+import { addressOf } from '../lib/address-form.ts';
 import { ByteReader } from '../lib/io.ts';
 import { describeTlsOptionWithOff } from '../lib/tls-option-with-off.ts';
 import { describeValue, observeOutcome } from '../lib/observe.ts';
@@ -29,8 +30,7 @@ export default function ({ connect, fixtures }: TestContext): void {
   for (const family of FAMILIES) {
     const label = familyLabel(family);
     promise_test(async (t) => {
-      const endpoint = endpointOf(fixtures, 'tls-report', family);
-      assert_implements_optional(endpoint, `this machine has no ${label} loopback`);
+      const endpoint = await addressOf(connect, fixtures, 'tls-report', family);
       assert_equals(await sentName(t, endpoint, { sni: 'fixture.test' }), 'fixture.test', 'the server received the sni given');
     }, `sni "fixture.test" is sent when connecting to the ${label} literal`);
   }

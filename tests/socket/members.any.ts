@@ -11,7 +11,7 @@ export const meta: FileMeta = {
   anchors: ['#socket-class'],
   level: 'required',
   subtests: {
-    'a socket has readable, writable, opened, closed, close() and startTls()': { covers: ['socket.members'] },
+    'a socket has readable, writable, opened, closed, close() and startTls()': { covers: ['socket.members', 'socket.is-interface-instance'] },
     ...Object.fromEntries(ATTRIBUTES.map((name) => [`assigning to ${name} does not replace it`, { covers: ['socket.attributes-readonly'] }])),
     'reading readable, writable, opened and closed twice gives the same objects': { covers: ['socket.attributes-stable'] },
     'what calling the socket\'s constructor directly does': { covers: ['socket.constructor'], level: 'informational' },
@@ -28,6 +28,9 @@ export default function ({ connect, fixtures }: TestContext): void {
     }
     assert_equals(typeof socket.close, 'function', 'close is a method');
     assert_equals(typeof socket.startTls, 'function', 'startTls is a method');
+    // An object literal with these members would pass everything above; an interface instance has
+    // the interface's prototype (the accessors themselves are checked in idl.any.ts).
+    assert_not_equals(Object.getPrototypeOf(socket), Object.prototype, 'the socket is an interface instance, not a plain object');
     await socket.opened;
   }, 'a socket has readable, writable, opened, closed, close() and startTls()');
 

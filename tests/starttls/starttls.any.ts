@@ -23,7 +23,7 @@ export const meta: FileMeta = {
     'the new socket opens after the handshake and echoes data over TLS': { covers: ['starttls.tls-over-connection'] },
     'after startTls() a write through the original writer rejects': { covers: ['starttls.old-writer-stops'] },
     'after startTls() the original reader yields none of the data the connection carries': { covers: ['starttls.old-reader-stops'] },
-    'the sni and alpn given to connect() are used in the handshake startTls() starts': { covers: ['starttls.options-applied'], level: 'optional' },
+    'the sni and alpn given to connect() are used in the handshake startTls() starts': { covers: ['starttls.options-applied'] },
   },
 };
 

@@ -9,7 +9,7 @@ import { discoverTestFiles } from './discover.ts';
 import { run } from './run.ts';
 
 const FILE = 'opened/opened.any.ts';
-const TLS_SUBTEST = 'opened of a TLS socket resolves with the ALPN protocol the handshake agreed';
+const TLS_SUBTEST = 'opened of a TLS socket resolves, and the server has completed the handshake on that connection';
 
 let fixtures: Fixtures;
 let results: RunResults;

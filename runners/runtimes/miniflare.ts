@@ -47,7 +47,7 @@ const OUTBOUND = {
 
 const requireFromRoot = createRequire(fromRoot('package.json'));
 
-async function locateMiniflare(outbound: keyof typeof OUTBOUND): Promise<LocatedRuntime> {
+async function locateMiniflare(id: string, outbound: keyof typeof OUTBOUND): Promise<LocatedRuntime> {
   let dir: string;
   let version: string;
   try {
@@ -55,7 +55,7 @@ async function locateMiniflare(outbound: keyof typeof OUTBOUND): Promise<Located
     dir = path.dirname(pkg);
     version = (JSON.parse(await readFile(pkg, 'utf8')) as { version: string }).version;
   } catch {
-    throw new RuntimeUnavailable('miniflare is not installed: `npm ci` installs it from the "miniflare" npm package');
+    throw new RuntimeUnavailable(`${id} is not installed: it comes from the "miniflare" npm package, an optional dependency (npm install miniflare)`);
   }
   const engines = (JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { engines?: { node?: string } }).engines?.node;
   const needs = /^>=\s*(\d+)/.exec(engines ?? '')?.[1];
@@ -109,7 +109,7 @@ function miniflareAdapter(id: string, outbound: keyof typeof OUTBOUND): RuntimeA
   return {
     id,
     npmPackage: 'miniflare',
-    locate: () => locateMiniflare(outbound),
+    locate: () => locateMiniflare(id, outbound),
     // The same bundles as workerd: a worker module with the workerd glue.
     build: workerd.build,
     async launch({ located, bundle, context, workDir, caFile }) {

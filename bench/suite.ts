@@ -20,6 +20,7 @@ import type { RunResults } from '../records/result.ts';
 import { cpuBreakdown } from './cpu.ts';
 import { startFixtures } from '../echo-server/index.ts';
 import { startInterop } from '../interop/index.ts';
+import { postgresStartLine } from './postgres-start.ts';
 import { buildBundles } from '../runners/build.ts';
 import { discoverTestFiles } from '../runners/discover.ts';
 import { DEFAULT_JOBS, DEFAULT_PROCESS_MODEL, PROCESS_MODELS, run, type ProcessModel } from '../runners/run.ts';
@@ -144,6 +145,7 @@ for (const model of PROCESS_MODELS) {
   matrixRows.push(`whole matrix, ${model}${model === DEFAULT_PROCESS_MODEL ? ' (default)' : ''}: ${results.files.length} file runs in ${launched} processes, ${results.results.length} subtests, ${DEFAULT_JOBS} jobs: wall ${wall.toFixed(0)} ms, serial floor ${serial.toFixed(0)} ms, floor at ${DEFAULT_JOBS} jobs ${floor.toFixed(0)} ms, wall / serial floor ${(wall / serial).toFixed(2)}, wall / floor at ${DEFAULT_JOBS} jobs ${(wall / floor).toFixed(2)} (targets: <= 1.5, wall <= 20000 ms)`);
 }
 const matrixDiff = differences(matrices.get('per-file')!, matrices.get('warm')!);
+const postgresStart = await postgresStartLine();
 clearInterval(sampler);
 await rm(workDir, { recursive: true, force: true });
 
@@ -151,6 +153,7 @@ const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').l
 for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i]!)).join('  '));
 console.log('');
 console.log(`servers, started once for the rows above: fixture server ${fixturesStartMs.toFixed(0)} ms, interop servers (PostgreSQL cluster, SMTP) ${interopStartMs.toFixed(0)} ms`);
+console.log(postgresStart);
 for (const line of notes) console.log(line);
 for (const line of matrixRows) console.log(line);
 console.log(`whole matrix: ${matrixDiff.length === 0 ? 'the same status for every subtest in both models' : `${matrixDiff.length} subtest(s) differ: ${matrixDiff.slice(0, 5).join('; ')}`}`);

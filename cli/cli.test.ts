@@ -1,12 +1,14 @@
 // Bad input gets one clear line on stderr and exit code 2: never a stack trace, never a hang.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fromRoot } from '../runners/paths.ts';
+import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_JOBS, DEFAULT_PROCESS_MODEL } from '../runners/run.ts';
+import { DRAFT } from '../records/draft.ts';
 
 let tmp: string;
 before(async () => {
@@ -38,6 +40,10 @@ function assertOneLine(result: { code: number | null; stderr: string }, pattern:
 }
 
 describe('bad input', () => {
+  it('a --source-url template that names no file', async () => {
+    assertOneLine(await cli(['report', '--from', tmp, '--source-url', 'https://example.invalid/blob/main/']), /--source-url .*needs \{path\}/);
+  });
+
   it('an unknown runtime lists the known ones', async () => {
     assertOneLine(await cli(['run', '--runtime', 'quickjs']), /unknown runtime "quickjs"; known runtimes: node/);
   });
@@ -122,5 +128,23 @@ describe('bad input', () => {
 
   it('merge of a folder without results', async () => {
     assertOneLine(await cli(['merge', tmp, '--out', path.join(tmp, 'merged')]), /cannot be read/);
+  });
+});
+
+describe('--version and help', () => {
+  it('--version prints the suite version and the draft commit it targets', async () => {
+    const result = await cli(['--version']);
+    assert.equal(result.code, 0);
+    const pkg = JSON.parse(await readFile(fromRoot('package.json'), 'utf8')) as { version: string };
+    assert.match(result.stdout.trim(), new RegExp(`^sockets-conformance ${pkg.version.replace(/\./g, '\\.')}\\S*, tests derived from the draft ${DRAFT.repository}@${DRAFT.commit} `));
+  });
+
+  it('run --help states the defaults the code uses, and how workerd runs warm', async () => {
+    const help = (await cli(['run', '--help'])).stdout.replace(/\s+/g, ' ');
+    assert.match(help, new RegExp(`--timeout <ms> per-file timeout in ms \\(default: the file's own, else ${DEFAULT_FILE_TIMEOUT_MS}\\)`));
+    assert.match(help, new RegExp(`--jobs <n> runtime processes at once \\(default: ${DEFAULT_JOBS}\\)`));
+    assert.match(help, new RegExp(`default: "${DEFAULT_PROCESS_MODEL}"`));
+    assert.match(help, /workerd serves every file of the run from one process/);
+    assert.doesNotMatch(help, /workerd always per-file/);
   });
 });

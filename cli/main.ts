@@ -18,6 +18,10 @@ const program = new Command('sockets-conformance')
   // Commander's own errors (unknown option, missing argument) as one line with a pointer to help.
   .configureOutput({ outputError: (text, write) => write(`sockets-conformance: ${text.split('\n')[0]!.replace(/^error: /, '')} (see --help)\n`) });
 program.addOption(new Option('--no-color', 'plain output'));
+// --version: the suite and the draft it targets, so a report can be read against the right text.
+// Worked out only when asked for: other commands do not pay for the git call.
+const asksVersion = process.argv.slice(2).some((a) => a === '--version' || a === '-V');
+program.version(asksVersion ? await versionLine() : '', '-V, --version', 'print the suite version and the draft commit it targets');
 
 for (const command of commandsFor(process.argv.slice(2))) (await command.load())(program);
 
@@ -43,4 +47,9 @@ function exitCodeFor(error: unknown): number {
   process.stderr.write(`sockets-conformance: ${line}\n`);
   if (!known && process.env.SOCKETS_CONFORMANCE_DEBUG) console.error(error);
   return known ? 2 : 2;
+}
+
+async function versionLine(): Promise<string> {
+  const [{ suiteVersion }, { DRAFT }] = await Promise.all([import('../runners/version.ts'), import('../records/draft.ts')]);
+  return `sockets-conformance ${await suiteVersion()}, tests derived from the draft ${DRAFT.repository}@${DRAFT.commit} (${DRAFT.date}), ${DRAFT.url}`;
 }

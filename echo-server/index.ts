@@ -18,6 +18,7 @@ import {
   reserveRefusedPort,
 } from './listen.ts';
 import { Registry } from './registry.ts';
+import { bindSingleFamilies, type SingleFamilyListeners } from './single-family.ts';
 import { SERVICES, type ServiceEnv } from './services.ts';
 import { ALPN_PROTOCOLS, createServerContext } from './tls-layer.ts';
 
@@ -68,6 +69,7 @@ export async function startFixtures(options: FixtureOptions = {}): Promise<Fixtu
   const releases: (() => Promise<void>)[] = [];
   const closeAll = () => Promise.all([...servers.map(closeServer), ...releases.map((release) => release())]);
   const services = {} as Record<ServiceName, ServiceEndpoints>;
+  let singleFamily: SingleFamilyListeners;
 
   const createServer = (service: Exclude<ServiceName, 'refused'>) => () => {
     const handler = SERVICES[service];
@@ -99,6 +101,9 @@ export async function startFixtures(options: FixtureOptions = {}): Promise<Fixtu
       servers.push(...bound.servers);
       services[service] = endpoints(bound.port, ipv6);
     }
+    // Always on ephemeral ports: they must be free on the other family, which a base port cannot promise.
+    singleFamily = await bindSingleFamilies(createServer('report'), ipv6);
+    servers.push(...singleFamily.servers);
   } catch (error) {
     await closeAll();
     throw error;
@@ -125,6 +130,7 @@ export async function startFixtures(options: FixtureOptions = {}): Promise<Fixtu
       caCertificate: material.caCertificate,
       certificateNames: [...CERTIFICATE_NAMES],
       alpnProtocols: [...ALPN_PROTOCOLS],
+      singleFamily: { ipv4Only: singleFamily.ipv4Only, ipv6Only: singleFamily.ipv6Only },
     },
     untrustedCaCertificate: untrusted.caCertificate,
     stop,

@@ -232,3 +232,26 @@ test('serve-fixtures rejects a malformed --base-port with exit code 2', async ()
   assert.equal(await code, 2);
   assert.match(await stderr, /--base-port/);
 });
+
+test('the single-family listeners answer on their own family only, with a report naming it', async (t) => {
+  const fixtures = await startFixtures();
+  t.after(() => fixtures.stop());
+  const single = fixtures.addresses.singleFamily!;
+  const firstLine = (host: string, port: number) => new Promise<string>((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    let text = '';
+    socket.on('data', (d) => { text += d; if (text.includes('\n')) { socket.destroy(); resolve(text.split('\n')[0]!); } });
+    socket.on('error', reject);
+  });
+  const refused = (host: string, port: number) => new Promise<string>((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.on('connect', () => { socket.destroy(); resolve('connected'); });
+    socket.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+  });
+  assert.equal(JSON.parse(await firstLine('127.0.0.1', single.ipv4Only.port)).family, 'IPv4');
+  if (single.ipv6Only) {
+    assert.equal(JSON.parse(await firstLine('::1', single.ipv6Only.port)).family, 'IPv6');
+    assert.equal(await refused('::1', single.ipv4Only.port), 'ECONNREFUSED');
+    assert.equal(await refused('127.0.0.1', single.ipv6Only.port), 'ECONNREFUSED');
+  }
+});

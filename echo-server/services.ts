@@ -1,6 +1,7 @@
 // What each fixture service does with an accepted connection. echo-server/README.md documents the
 // exact bytes; keep the two in step.
 
+import { createHash } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { SecureContext } from 'node:tls';
 import type { ServiceName } from '../records/fixtures.ts';
@@ -125,6 +126,41 @@ function stall(connection: Connection, socket: Socket): void {
 
 const starttlsStall = starttlsWith((connection, socket) => stall(connection, socket));
 
+/** The first byte of a TLS record carrying a handshake message (a ClientHello opens with it). */
+const TLS_HANDSHAKE_RECORD = 0x16;
+
+/**
+ * STARTTLS with no command and no answer, so a client may start its handshake right behind plain
+ * writes still on their way: the plain phase is silent, and the first 0x16 byte starts TLS. After the
+ * handshake the server says what it got in plain text (`PLAIN <bytes> <sha256 hex>`), then echoes.
+ */
+const starttlsPipelined: ServiceHandler = (connection, socket, env) => {
+  connection.watchEnd(socket);
+  const hash = createHash('sha256');
+  let count = 0;
+  const onData = (chunk: Buffer) => {
+    const at = chunk.indexOf(TLS_HANDSHAKE_RECORD);
+    const plain = at < 0 ? chunk : chunk.subarray(0, at);
+    if (plain.length > 0) {
+      connection.received(plain);
+      hash.update(plain);
+      count += plain.length;
+    }
+    if (at < 0) return;
+    socket.off('data', onData);
+    socket.off('end', onEnd);
+    socket.pause();
+    socket.unshift(chunk.subarray(at));
+    const secure = serveTls(connection, socket, env.tlsContext, () => {
+      connection.send(secure, `PLAIN ${count} ${hash.digest('hex')}\n`);
+      echo(connection, secure);
+    });
+  };
+  const onEnd = () => connection.endWrite(socket);
+  socket.on('data', onData);
+  socket.on('end', onEnd);
+};
+
 const tlsUntrusted: ServiceHandler = (connection, socket, env) => {
   serveTls(connection, socket, env.untrustedTlsContext, (secure) => echo(connection, secure));
 };
@@ -185,4 +221,5 @@ export const SERVICES: Record<Exclude<ServiceName, 'refused'>, ServiceHandler> =
   'tls-untrusted': tlsUntrusted,
   'starttls-untrusted': starttlsUntrusted,
   'starttls-stall': starttlsStall,
+  'starttls-pipelined': starttlsPipelined,
 };

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
@@ -324,6 +324,23 @@ describe('starttls-stall', () => {
     const closed = await control(fixtures.addresses, `WAIT-CLOSED ${id} 2000`);
     assert.equal(closed.clientEnded, true);
     assert.equal(closed.closed, true, 'the server closed once the client ended');
+    socket.destroy();
+  });
+});
+
+describe('starttls-pipelined', () => {
+  test('counts and hashes the plain bytes up to the first 0x16, then serves TLS and reports them first', async () => {
+    const raw = await connectTcp(endpoint(fixtures.addresses, 'starttls-pipelined'));
+    const plain = Buffer.from('one\ntwo\nthree\n'.repeat(100));
+    raw.write(plain);
+    // The ClientHello follows at once, in the same stream: no command, no answer to wait for.
+    const socket = tls.connect({ socket: raw, ...trusted(), servername: 'localhost' });
+    await new Promise<void>((resolve, reject) => { socket.once('secureConnect', () => resolve()); socket.once('error', reject); });
+    const reader = new Reader(socket);
+    const sha = createHash('sha256').update(plain).digest('hex');
+    assert.equal(await reader.line(), `PLAIN ${plain.length} ${sha}\n`);
+    socket.write('echo me\n');
+    assert.equal(await reader.line(), 'echo me\n', 'then echo over TLS');
     socket.destroy();
   });
 });

@@ -1,7 +1,7 @@
 // The interop tier's servers as one unit: a throwaway PostgreSQL cluster and the SMTP fixtures,
 // sharing one TLS certificate from their own CA (the fixture server keeps its CA key to itself).
-// A machine without PostgreSQL still gets the SMTP fixtures; the address map says why postgres is
-// missing and how to install it.
+// A machine without PostgreSQL (neither the npm build nor an installed one) still gets the SMTP
+// fixtures; the address map says why postgres is missing and how to get it.
 
 import { createTlsMaterial, type TlsMaterial } from '../echo-server/certificates.ts';
 import type { InteropAddresses } from '../records/fixtures.ts';

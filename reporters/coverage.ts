@@ -2,16 +2,17 @@
 // runtime did with them. Entries that no subtest covers come first: they are the work left to do.
 
 import { DRAFT } from '../records/draft.ts';
-import type { Level, RunResults, SubtestStatus } from '../records/result.ts';
+import type { Level, RunResults, SubtestStatus, UpstreamReport } from '../records/result.ts';
 import { anchorUrl, mdCell, type SuiteIndex } from './format.ts';
 import { plain, type Colours } from './summary.ts';
+import { upstreamLinks } from './known-bugs.ts';
 
 export interface CoverageEntry {
   id: string;
   anchor: string;
   level: Level;
   statement: string;
-  subtests: { file: string; name: string; results: Record<string, SubtestStatus | null> }[];
+  subtests: { file: string; name: string; results: Record<string, SubtestStatus | null>; upstream?: readonly UpstreamReport[] }[];
 }
 
 export interface Coverage {
@@ -33,7 +34,12 @@ export function buildCoverage(index: SuiteIndex, results?: RunResults): Coverage
     subtests: index.files.flatMap((f) =>
       f.subtests
         .filter((s) => s.requirements.includes(req.id))
-        .map((s) => ({ file: f.file, name: s.name, results: Object.fromEntries(runtimes.map((id) => [id, status.get(`${id}\u0000${f.file}\u0000${s.name}`) ?? null])) })),
+        .map((s) => ({
+          file: f.file,
+          name: s.name,
+          results: Object.fromEntries(runtimes.map((id) => [id, status.get(`${id}\u0000${f.file}\u0000${s.name}`) ?? null])),
+          ...(s.upstream && s.upstream.length > 0 ? { upstream: s.upstream } : {}),
+        })),
     ),
   }));
   const uncovered = entries.filter((e) => e.subtests.length === 0);
@@ -75,7 +81,7 @@ export function coverageMarkdown(cov: Coverage): string {
       out.push(`| ${head} | **no test**${cov.runtimes.map(() => ' | ').join('')} |`);
       continue;
     }
-    for (const s of e.subtests) out.push(`| ${head} | \`${mdCell(s.file)}\`: ${mdCell(s.name)}${cov.runtimes.map((id) => ` | ${statusText(s.results[id] ?? null)}`).join('')} |`);
+    for (const s of e.subtests) out.push(`| ${head} | \`${mdCell(s.file)}\`: ${mdCell(s.name)}${s.upstream ? ` (${upstreamLinks(s)})` : ''}${cov.runtimes.map((id) => ` | ${statusText(s.results[id] ?? null)}`).join('')} |`);
   }
   return out.join('\n') + '\n';
 }

@@ -1,7 +1,7 @@
 // What several reporters share: grouping records into matrix cells, the suite index that coverage
 // reads, the draft's address, and small text helpers. Pure functions only.
 
-import type { Level, PerfRecord, ResultRecord, RunResults, SubtestStatus } from '../records/result.ts';
+import type { Level, PerfRecord, ResultRecord, RunResults, SubtestStatus, UpstreamReport } from '../records/result.ts';
 
 /** Where the rendered draft lives; anchors are appended as they are (`#opened-attribute`). */
 export const SPEC_URL = 'https://sockets-api.proposal.wintertc.org/';
@@ -13,7 +13,7 @@ export interface SuiteIndex {
   /** Draft anchors in document order (row order of the matrix). */
   anchors: readonly string[];
   requirements: readonly { id: string; anchor: string; level: Level; statement: string }[];
-  files: readonly { file: string; title?: string; subtests: readonly { name: string; anchors: readonly string[]; level: Level; requirements: readonly string[] }[] }[];
+  files: readonly { file: string; title?: string; subtests: readonly { name: string; anchors: readonly string[]; level: Level; requirements: readonly string[]; upstream?: readonly UpstreamReport[] }[] }[];
 }
 
 export interface Cell {

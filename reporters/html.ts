@@ -1,20 +1,112 @@
-// The static HTML report: one self-contained file (inline style, script and data; nothing fetched),
-// with the matrix, filters by runtime / level / status / anchor, expandable failure messages, a
-// compare view of two runtimes and, when the suite index is given, spec coverage.
-// The page builds its DOM from the embedded records with textContent only, so no record text is
-// ever parsed as HTML.
+// The static HTML report, made to be linked to: one self-contained file (inline style, script and
+// data; nothing fetched). At the top, per runtime, bars of the required / optional / regression
+// subtests passed and what to fix first (reporters/causes.ts); then the matrix with filters by
+// runtime, level, status, section and a search box, every subtest openable (message, expectation
+// and reason, catalogue entries with the draft's anchor, a link to its source), a compare view of
+// two runtimes, and, when the suite index is given, spec coverage. The whole view (filters, search,
+// compare pair, opened subtest) lives in the URL's fragment, so a link reproduces it
+// (reporters/html-script.ts). The page builds its DOM from the embedded records with textContent
+// only, so no record text is ever parsed as HTML.
 
 import type { HistoryResults } from '../records/history.ts';
 import { historyTimelineHtml } from './history.ts';
-import type { RunResults } from '../records/result.ts';
+import { LEVELS, SUBTEST_STATUSES, type ResultRecord, type RunResults } from '../records/result.ts';
+import { causeCount, causesByRuntime, type Cause, type ExpectationLookup, type ExpectationNote } from './causes.ts';
 import { buildCoverage } from './coverage.ts';
-import { betterText, draftText, figureNumber, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, SPEC_URL, type SuiteIndex } from './format.ts';
+import { betterText, draftText, figureNumber, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, SPEC_URL, TENTATIVE_ROW, type SuiteIndex } from './format.ts';
+import { PAGE_SCRIPT } from './html-script.ts';
 
 export interface HtmlOptions {
   anchorOrder?: readonly string[];
   index?: SuiteIndex;
   /** Histories over several versions of a runtime: a timeline section each (reporters/history.ts). */
   histories?: readonly HistoryResults[];
+  /** Expectations entries: each subtest shows its own, and their reasons name the causes. */
+  expectations?: ExpectationLookup;
+  /** Where a test file's source is read: `{file}` is replaced by its path under tests/, `{path}` by
+   * its path in the repository (tests/...), e.g. https://github.com/o/r/blob/<commit>/{path}. */
+  sourceUrl?: string;
+}
+
+/** Bars at the top: what each runtime passed, by tier of judgement. A row whose records carry a
+ * `tier` of its own (the regression tier) counts there and not in the level bars. */
+export interface TierBar {
+  runtime: string;
+  tier: string;
+  passed: number;
+  total: number;
+  /** The view the bar links to. */
+  params: Record<string, string>;
+}
+
+const LEVEL_BARS = ['required', 'optional'] as const;
+/** Tiers that get a bar of their own instead of counting in the level bars. */
+const OWN_BAR_TIERS = ['regression'];
+
+export function tierBars(results: RunResults): TierBar[] {
+  const bars: TierBar[] = [];
+  // A tier present in the run gets its bar in every runtime's row, so that the rows line up.
+  const ownTiers = OWN_BAR_TIERS.filter((t) => results.results.some((r) => String(r.tier) === t));
+  for (const { id } of results.runtimes) {
+    const mine = results.results.filter((r) => r.runtime === id && r.tier !== 'perf');
+    const own = (r: ResultRecord) => OWN_BAR_TIERS.includes(String(r.tier));
+    for (const level of LEVEL_BARS) {
+      const rs = mine.filter((r) => r.level === level && !own(r));
+      bars.push({ runtime: id, tier: level, passed: rs.filter((r) => r.status === 'PASS').length, total: rs.length, params: { runtime: id, level } });
+    }
+    for (const tier of ownTiers) {
+      const rs = mine.filter((r) => String(r.tier) === tier);
+      bars.push({ runtime: id, tier, passed: rs.filter((r) => r.status === 'PASS').length, total: rs.length, params: { runtime: id, tier } });
+    }
+  }
+  return bars;
+}
+
+const fragment = (params: Record<string, string>) => `#${new URLSearchParams(params).toString()}`;
+
+function barsHtml(results: RunResults): string {
+  const bars = tierBars(results);
+  if (bars.length === 0) return '';
+  const rows = results.runtimes.map(({ id }) => {
+    const cells = bars.filter((b) => b.runtime === id).map((b) => {
+      const pct = b.total === 0 ? 0 : Math.round((1000 * b.passed) / b.total) / 10;
+      const label = `${id}, ${b.tier}: ${b.passed} of ${b.total} passed`;
+      return `<td class="bar-cell"><a class="bar" data-tier="${escapeHtml(b.tier)}" data-runtime="${escapeHtml(id)}" href="${escapeHtml(fragment(b.params))}" aria-label="${escapeHtml(label)}" title="${escapeHtml(label)}"><span class="bar-track"><span class="bar-fill ${b.total === 0 ? 'none' : b.passed === b.total ? 'good' : 'partial'}" style="width: ${pct}%"></span></span> <span class="bar-text">${b.tier} ${b.passed}/${b.total}</span></a></td>`;
+    });
+    return `<tr><th>${escapeHtml(id)}</th>${cells.join('')}</tr>`;
+  });
+  return `<table id="bars" aria-label="subtests passed per runtime">
+${rows.join('\n')}</table>`;
+}
+
+/** Each runtime's causes, as identifiers the page can filter on (`node:1` is node's first cause). */
+function causeIds(causes: Map<string, Cause[]>) {
+  const causeOf = new Map<ResultRecord, string>();
+  const labels: Record<string, string> = {};
+  for (const [runtime, list] of causes) {
+    list.forEach((cause, i) => {
+      const id = `${runtime}:${i + 1}`;
+      labels[id] = `${runtime}: ${cause.text.split('\n')[0]}`;
+      for (const r of cause.subtests) causeOf.set(r, id);
+    });
+  }
+  return { causeOf, labels };
+}
+
+function causesHtml(causes: Map<string, Cause[]>): string {
+  const parts: string[] = [];
+  for (const [runtime, list] of causes) {
+    if (list.length === 0) {
+      parts.push(`<h3>${escapeHtml(runtime)}</h3><p>Every judged subtest passed.</p>`);
+      continue;
+    }
+    const items = list.map((c, i) => {
+      const sections = c.anchors.map((a) => (a.startsWith('#') ? `<a href="${escapeHtml(SPEC_URL + a)}">${escapeHtml(a)}</a>` : escapeHtml(a))).join(' ');
+      return `<li data-runtime="${escapeHtml(runtime)}" data-required="${c.required}"><a class="cause" href="${escapeHtml(fragment({ runtime, cause: `${runtime}:${i + 1}` }))}">${escapeHtml(causeCount(c))}</a>: ${escapeHtml(c.text.split('\n')[0]!)}${c.source === 'expectation' ? ' <span class="muted">(expectation)</span>' : ''} <span class="muted">${sections}</span></li>`;
+    });
+    parts.push(`<h3>${escapeHtml(runtime)}</h3><ol class="causes" data-runtime="${escapeHtml(runtime)}">${items.join('\n')}</ol>`);
+  }
+  return parts.join('\n');
 }
 
 /** JSON that is safe inside a <script> element: no `</script>` or `<!--` can appear. */
@@ -31,132 +123,20 @@ td.cell { text-align: right; font-variant-numeric: tabular-nums; white-space: no
 .good { background: #d8f5d0; } .partial { background: #fff1c2; } .bad { background: #fbd3d0; } .none { color: #888; }
 .PASS { color: #176c0c; } .FAIL, .CRASH, .TIMEOUT { color: #a4130b; font-weight: 600; } .NOTRUN, .PRECONDITION_FAILED, .SKIP { color: #8a6100; }
 #filters label { margin-right: 1em; }
+#filters { display: flex; flex-wrap: wrap; gap: .4em; align-items: center; }
 details summary { cursor: pointer; }
+button.open { background: none; border: none; padding: 0; font: inherit; color: #0b4f9c; cursor: pointer; text-align: left; }
+button.open::before { content: "\\25B8  "; } button.open[aria-expanded="true"]::before { content: "\\25BE  "; }
+button:focus-visible, a:focus-visible, select:focus-visible, input:focus-visible { outline: 2px solid #0b4f9c; outline-offset: 2px; }
+tr.opened td { background: #eef4fb; } tr.detail td { background: #f7faff; }
+.detail-box p { margin: .3em 0; }
+#bars td, #bars th { border: none; padding: .15em .6em .15em 0; }
+a.bar { color: inherit; text-decoration: none; display: inline-flex; align-items: center; gap: .4em; }
+.bar-track { display: inline-block; width: 10em; height: .8em; background: #eee; border: 1px solid #bbb; }
+.bar-fill { display: block; height: 100%; } .bar-fill.good { background: #3c9a2f; } .bar-fill.partial { background: #d9a400; } .bar-fill.none { background: none; }
+ol.causes li { margin: .2em 0; }
 pre { white-space: pre-wrap; margin: .3em 0; max-width: 70em; }
 .muted { color: #666; }
-`;
-
-// Plain ES2017 for the browser, as text: no template literals so it can sit in this TypeScript string.
-const SCRIPT = String.raw`
-(function () {
-  var data = JSON.parse(document.getElementById('data').textContent);
-  var results = data.results, runtimes = data.results.runtimes.map(function (r) { return r.id; });
-  var order = data.anchorOrder;
-  function el(tag, attrs, children) {
-    var e = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { if (k === 'text') e.textContent = attrs[k]; else e.setAttribute(k, attrs[k]); });
-    (children || []).forEach(function (c) { if (c) e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
-    return e;
-  }
-  function option(value, label) { return el('option', { value: value, text: label }); }
-  function anchorLink(a) { return el('a', { href: data.specUrl + a, text: a }); }
-  function uniq(xs) { return xs.filter(function (x, i) { return xs.indexOf(x) === i; }); }
-  var anchors = uniq(results.results.reduce(function (acc, r) { return acc.concat(r.anchors); }, []));
-  anchors.sort(function (a, b) {
-    var ia = order.indexOf(a), ib = order.indexOf(b);
-    if (ia < 0 && ib < 0) return a < b ? -1 : a > b ? 1 : 0;
-    if (ia < 0) return 1; if (ib < 0) return -1; return ia - ib;
-  });
-  var tierRows = uniq(results.results.filter(function (r) { return r.tier && r.tier !== 'spec'; }).map(function (r) { return r.tier + ' tier'; })).sort();
-  var statuses = ['PASS', 'FAIL', 'TIMEOUT', 'NOTRUN', 'PRECONDITION_FAILED', 'CRASH', 'SKIP'];
-
-  var filters = document.getElementById('filters');
-  function select(id, label, values) {
-    var s = el('select', { id: id }, [option('', 'all')].concat(values.map(function (v) { return option(v, v); })));
-    filters.appendChild(el('label', {}, [label + ' ', s]));
-    s.addEventListener('change', render);
-    return s;
-  }
-  var fRuntime = select('filter-runtime', 'runtime', runtimes);
-  var fLevel = select('filter-level', 'level', ['required', 'optional', 'informational', 'tentative']);
-  var fStatus = select('filter-status', 'status', statuses);
-  var fAnchor = select('filter-anchor', 'anchor', anchors);
-
-  function selected() {
-    return results.results.filter(function (r) {
-      return (!fRuntime.value || r.runtime === fRuntime.value) && (!fLevel.value || r.level === fLevel.value) &&
-        (!fStatus.value || r.status === fStatus.value) && (!fAnchor.value || r.anchors.indexOf(fAnchor.value) >= 0);
-    });
-  }
-  function grade(c) { return !c || c.total === 0 ? 'none' : c.passed === c.total ? 'good' : c.passed === 0 ? 'bad' : 'partial'; }
-  function cell(c, extra) {
-    var td = el('td', { class: 'cell ' + grade(c), text: !c || c.total === 0 ? '-' : c.passed + '/' + c.total });
-    Object.keys(extra || {}).forEach(function (k) { td.setAttribute(k, extra[k]); });
-    return td;
-  }
-
-  function render() {
-    var rows = selected();
-    var cols = fRuntime.value ? [fRuntime.value] : runtimes;
-    var cells = {}, totals = {};
-    cols.forEach(function (id) { totals[id] = { passed: 0, total: 0 }; });
-    rows.forEach(function (r) {
-      if (!totals[r.runtime]) return;
-      totals[r.runtime].total++; if (r.status === 'PASS') totals[r.runtime].passed++;
-      // As in the terminal matrix: section rows count the spec tier only, other tiers get a row each.
-      var keys = r.tier && r.tier !== 'spec' ? [r.tier + ' tier'] : r.anchors;
-      keys.forEach(function (a) {
-        if (fAnchor.value && keys === r.anchors && a !== fAnchor.value) return;
-        var key = a + '\u0000' + r.runtime;
-        var c = cells[key] || (cells[key] = { passed: 0, total: 0 });
-        c.total++; if (r.status === 'PASS') c.passed++;
-      });
-    });
-    var matrix = document.getElementById('matrix');
-    matrix.textContent = '';
-    matrix.appendChild(el('tr', {}, [el('th', { text: 'anchor' })].concat(cols.map(function (id) { return el('th', { text: id }); }))));
-    anchors.concat(tierRows).forEach(function (a) {
-      if (!cols.some(function (id) { return cells[a + '\u0000' + id]; })) return;
-      matrix.appendChild(el('tr', { 'data-anchor': a }, [el('th', {}, [a.charAt(0) === '#' ? anchorLink(a) : document.createTextNode(a)])].concat(cols.map(function (id) { return cell(cells[a + '\u0000' + id], { 'data-runtime': id }); }))));
-    });
-    matrix.appendChild(el('tr', { class: 'total' }, [el('th', { text: 'all selected subtests' })].concat(cols.map(function (id) {
-      return cell(totals[id], { 'data-runtime': id, 'data-total': String(totals[id].total), 'data-passed': String(totals[id].passed) });
-    }))));
-    document.getElementById('count').textContent = rows.length + ' subtests shown, ' + rows.filter(function (r) { return r.status === 'PASS'; }).length + ' passed';
-    document.getElementById('count').setAttribute('data-shown', String(rows.length));
-
-    var list = document.getElementById('subtests');
-    list.textContent = '';
-    list.appendChild(el('tr', {}, ['runtime', 'file', 'subtest', 'level', 'anchors', 'status'].map(function (h) { return el('th', { text: h }); })));
-    rows.forEach(function (r) {
-      var name = r.message ? el('details', {}, [el('summary', { text: r.test }), el('pre', { text: r.message })]) : document.createTextNode(r.test);
-      var anchorsCell = el('td', {}, []);
-      r.anchors.forEach(function (a, i) { if (i) anchorsCell.appendChild(document.createTextNode(' ')); anchorsCell.appendChild(anchorLink(a)); });
-      list.appendChild(el('tr', { class: 'subtest', 'data-status': r.status }, [
-        el('td', { text: r.runtime }), el('td', { text: r.file }), el('td', {}, [name]), el('td', { text: r.level }), anchorsCell,
-        el('td', { class: r.status, text: r.status }),
-      ]));
-    });
-  }
-
-  var cA = document.getElementById('compare-a'), cB = document.getElementById('compare-b');
-  runtimes.forEach(function (id, i) { cA.appendChild(option(id, id)); cB.appendChild(option(id, id)); if (i === 1) cB.value = id; });
-  function renderCompare() {
-    var table = document.getElementById('compare');
-    table.textContent = '';
-    table.appendChild(el('tr', {}, [el('th', { text: 'file' }), el('th', { text: 'subtest' }), el('th', { text: cA.value }), el('th', { text: cB.value })]));
-    var byKey = {};
-    results.results.forEach(function (r) {
-      if (r.runtime !== cA.value && r.runtime !== cB.value) return;
-      var k = r.file + '\u0000' + r.test;
-      (byKey[k] = byKey[k] || { file: r.file, test: r.test })[r.runtime === cA.value ? 'a' : 'b'] = r;
-      if (cA.value === cB.value) byKey[k].b = r;
-    });
-    var differing = 0;
-    Object.keys(byKey).forEach(function (k) {
-      var x = byKey[k];
-      var sa = x.a ? x.a.status : 'not run', sb = x.b ? x.b.status : 'not run';
-      var ma = x.a ? x.a.message || '' : '', mb = x.b ? x.b.message || '' : '';
-      if (sa === sb && ma === mb) return;
-      differing++;
-      function side(status, message) { return el('td', {}, [el('span', { class: status, text: status }), message ? el('pre', { text: message }) : null]); }
-      table.appendChild(el('tr', { class: 'differs' }, [el('td', { text: x.file }), el('td', { text: x.test }), side(sa, ma), side(sb, mb)]));
-    });
-    document.getElementById('compare-count').textContent = runtimes.length < 2 ? 'only one runtime ran: nothing to compare' : differing + ' subtests differ in status or message';
-  }
-  cA.addEventListener('change', renderCompare); cB.addEventListener('change', renderCompare);
-  render(); renderCompare();
-})();
 `;
 
 /** The performance tier, rendered on the host: a plain table, no filters, nothing judged. */
@@ -185,6 +165,27 @@ ${notMeasured}`;
 
 export function htmlReport(results: RunResults, options: HtmlOptions = {}): string {
   const coverage = options.index ? buildCoverage(options.index, results) : null;
+  const causes = causesByRuntime(results, options.expectations);
+  const { causeOf, labels } = causeIds(causes);
+  const notes: Record<string, ExpectationNote> = {};
+  for (const r of results.results) {
+    const note = options.expectations?.(r);
+    if (note) notes[`${r.runtime}|${r.file}|${r.test}`] = note;
+  }
+  const catalogue = Object.fromEntries((options.index?.requirements ?? []).map((e) => [e.id, { anchor: e.anchor, level: e.level, statement: e.statement }]));
+  const data = {
+    results,
+    anchorOrder: options.anchorOrder ?? [],
+    levelOrder: [...new Set(['required', 'optional', 'tentative', ...LEVELS])],
+    statusOrder: SUBTEST_STATUSES,
+    draftUrl: SPEC_URL,
+    tentativeRow: TENTATIVE_ROW,
+    sourceUrl: options.sourceUrl ?? null,
+    notes,
+    causeOf: results.results.map((r) => causeOf.get(r) ?? null),
+    causeLabels: labels,
+    catalogue,
+  };
   const runtimeRows = results.runtimes.map((r) => {
     const details = Object.entries(r.details ?? {}).map(([k, v]) => `${k}: ${v}`).join('; ');
     return `<tr><td>${escapeHtml(r.id)}</td><td>${escapeHtml(`${r.name} ${r.version}`)}</td><td>${escapeHtml(r.impl ?? 'built in / default')}</td><td>${escapeHtml(details)}</td></tr>`;
@@ -214,24 +215,30 @@ ${badFiles.map((f) => `<tr><td>${escapeHtml(f.runtime)}</td><td>${escapeHtml(f.f
 </head>
 <body>
 <h1>Sockets API conformance</h1>
-<p class="muted">Suite ${escapeHtml(results.suiteVersion)}, run ${escapeHtml(results.startedAt)} to ${escapeHtml(results.finishedAt)}, draft ${escapeHtml(draftText(results))}${results.interrupted ? `; <strong>interrupted</strong> (${escapeHtml(results.interrupted.signal)})` : ''}.</p>
+<p class="muted">Suite ${escapeHtml(results.suiteVersion)}, run ${escapeHtml(results.startedAt)} to ${escapeHtml(results.finishedAt)}, against the draft <a href="${escapeHtml(SPEC_URL)}">${escapeHtml(draftText(results))}</a>${results.interrupted ? `; <strong>interrupted</strong> (${escapeHtml(results.interrupted.signal)})` : ''}.</p>
+${barsHtml(results)}
 <table id="runtimes"><tr><th>runtime</th><th>version</th><th>connect()</th><th>details</th></tr>
 ${runtimeRows.join('\n')}</table>
-<h2>Matrix</h2>
-<div id="filters"></div>
-<p id="count"></p>
+<h2 id="fix-first">What to fix first</h2>
+<p class="muted">Per runtime, its non-passing judged subtests grouped by cause (the expectation's reason where there is one, else the message), the causes that keep the most required subtests from passing first. A cause links to its subtests.</p>
+<div id="causes">${causesHtml(causes)}</div>
+<h2 id="matrix-heading">Matrix and subtests</h2>
+<div id="filters" role="search"></div>
+<p id="count" aria-live="polite"></p>
 <table id="matrix"></table>
-<h2>Compare two runtimes</h2>
-<p><select id="compare-a"></select> against <select id="compare-b"></select> <span id="compare-count"></span></p>
-<table id="compare"></table>
 <h2>Subtests</h2>
+<p class="muted">Open a subtest (Enter or click) for its message, expectation, catalogue entries and source; the address bar then links to it. <kbd>/</kbd> searches, <kbd>Esc</kbd> closes.</p>
 <table id="subtests"></table>
+<p id="more"></p>
+<h2>Compare two runtimes</h2>
+<p><select id="compare-a" aria-label="first runtime"></select> against <select id="compare-b" aria-label="second runtime"></select> <span id="compare-count"></span></p>
+<table id="compare"></table>
 ${filesHtml}
 ${perfHtml(results)}
 ${coverageHtml}
 ${(options.histories ?? []).map(historyTimelineHtml).join('\n')}
-<script type="application/json" id="data">${scriptJson({ results, anchorOrder: options.anchorOrder ?? [], specUrl: SPEC_URL })}</script>
-<script>${SCRIPT}</script>
+<script type="application/json" id="data">${scriptJson(data)}</script>
+<script>${PAGE_SCRIPT}</script>
 </body>
 </html>
 `;

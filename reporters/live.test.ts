@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { suiteIndex, writeReports } from '../cli/write-reports.ts';
+import { loadForRun } from '../cli/judge.ts';
 import type { Expectations } from '../records/expectations.ts';
 import { readResults } from '../records/io.ts';
 import type { RunResults } from '../records/result.ts';
@@ -73,7 +74,8 @@ describe('reporters on a live run', { timeout: 90_000 }, () => {
 
   it('report --from rebuilds the same outputs from the saved results.json', async () => {
     const first = path.join(tmp, 'first');
-    await writeReports(results, first, { index: await suiteIndex() });
+    // As `run` does: with the expectations, whose reasons name the causes (report --from reads the same folder).
+    await writeReports(results, first, { index: await suiteIndex(), expectations: await loadForRun() });
     const second = path.join(tmp, 'second');
     const r = await cli(['report', '--from', first, '--out', second, '--details']);
     assert.equal(r.code, 0, r.stderr);

@@ -1,6 +1,7 @@
 // Markdown: the matrix and the non-passing subtests, for pull-request comments and job summaries.
 
 import type { RunResults } from '../records/result.ts';
+import { causesByRuntime, type ExpectationLookup } from './causes.ts';
 import { anchorUrl, betterText, buildMatrix, draftText, cellGrade, cellText, figureNumber, firstLine, mdCell, notPassing, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, type Cell, type Matrix, type RowKind } from './format.ts';
 
 const MARK = { good: '✅', partial: '⚠️', bad: '❌', none: '' } as const;
@@ -54,9 +55,35 @@ export function perfMarkdown(results: RunResults, perfRun: RunResults = results)
   return out;
 }
 
+/** Per runtime, its causes of non-passing judged subtests, most required first (reporters/causes.ts):
+ * a heading per runtime and a table; `top` keeps the first few and says how many more there are. */
+export function causesMarkdown(results: RunResults, lookup?: ExpectationLookup, options: { top?: number; level?: number } = {}): string[] {
+  const out: string[] = [];
+  const hashes = '#'.repeat(options.level ?? 3);
+  for (const [runtime, causes] of causesByRuntime(results, lookup)) {
+    out.push(`${hashes} ${mdCell(runtime)}`, '');
+    if (causes.length === 0) {
+      out.push('Every judged subtest passed.', '');
+      continue;
+    }
+    const shown = options.top ? causes.slice(0, options.top) : causes;
+    const subtests = causes.reduce((n, c) => n + c.subtests.length, 0);
+    out.push(`${subtests} judged subtest${subtests === 1 ? '' : 's'} not passing, from ${causes.length} cause${causes.length === 1 ? '' : 's'}${shown.length < causes.length ? ` (the first ${shown.length} below)` : ''}.`, '');
+    out.push('| required | subtests | cause | sections |', '| ---: | ---: | --- | --- |');
+    for (const c of shown) {
+      const sections = c.anchors.map((a) => (a.startsWith('#') ? `[${mdCell(a)}](${anchorUrl(a)})` : mdCell(a))).join(' ');
+      out.push(`| ${c.required} | ${c.subtests.length} | ${mdCell(firstLine(c.text, 300))}${c.source === 'expectation' ? ' *(expectation)*' : ''} | ${sections} |`);
+    }
+    out.push('');
+  }
+  return out;
+}
+
 export interface MarkdownOptions {
   by?: RowKind;
   anchorOrder?: readonly string[];
+  /** Expectations entries, whose reasons name the causes of failures. */
+  expectations?: ExpectationLookup;
 }
 
 export function markdownReport(results: RunResults, options: MarkdownOptions = {}): string {
@@ -76,6 +103,8 @@ export function markdownReport(results: RunResults, options: MarkdownOptions = {
     '',
   ];
   if (results.interrupted) out.push(`**Interrupted** by ${results.interrupted.signal}: ${results.interrupted.filesNotRun.length} file(s) not run.`, '');
+  out.push('## What to fix first', '', 'Per runtime, its non-passing judged subtests grouped by cause (the expectation\'s reason where there is one, else the message), the causes that keep the most required subtests from passing first.', '');
+  out.push(...causesMarkdown(results, options.expectations));
   const failing = notPassing(results);
   out.push('## Not passing', '');
   if (failing.length === 0) out.push('Every subtest passed.');

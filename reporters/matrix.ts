@@ -4,11 +4,14 @@
 import type { RunResults } from '../records/result.ts';
 import { buildMatrix, cellGrade, cellText, draftText, firstLine, notPassing, padEnd, type Cell, type RowKind } from './format.ts';
 import { plain, type Colours } from './summary.ts';
+import { causeCount, causesByRuntime, isJudged, type ExpectationLookup } from './causes.ts';
 
 export interface MatrixOptions {
   by?: RowKind;
-  /** List each non-passing subtest with its message under the matrix. */
+  /** List each non-passing subtest with its message under the matrix, grouped by cause. */
   details?: boolean;
+  /** The expectations entries, whose reasons name causes (reporters/causes.ts). */
+  expectations?: ExpectationLookup;
   anchorOrder?: readonly string[];
   colours?: Colours;
 }
@@ -39,10 +42,25 @@ export function terminalMatrix(results: RunResults, options: MatrixOptions = {})
   out.push(c.dim(`draft: ${draftText(results)}`));
   for (const u of results.unavailable ?? []) out.push(c.yellow(`${u.name}: not run (${u.reason})`));
   if (options.details) {
-    const failing = notPassing(results);
-    if (failing.length > 0) out.push('', c.bold('not passing:'));
-    for (const r of failing) {
-      out.push(`${paint({ passed: 0, total: 1, byStatus: {} }, r.status)} ${r.runtime} ${r.file} "${r.test}" [${r.level}]`);
+    // Grouped by cause, most required subtests first: the top of each runtime's list is what to fix first.
+    const causes = causesByRuntime(results, options.expectations);
+    const anyCause = [...causes.values()].some((list) => list.length > 0);
+    if (anyCause) out.push('', c.bold('what to fix first: non-passing judged subtests by cause, most required first'));
+    for (const [runtime, list] of causes) {
+      if (list.length === 0) continue;
+      out.push(c.bold(`${runtime}: ${list.length} cause${list.length === 1 ? '' : 's'}`));
+      for (const cause of list) {
+        out.push(`  ${c.bold(causeCount(cause))}: ${firstLine(cause.text, 400)}${cause.source === 'expectation' ? c.dim(' (expectation)') : ''}`);
+        for (const r of cause.subtests) {
+          out.push(`    ${paint({ passed: 0, total: 1, byStatus: {} }, r.status)} ${r.file} "${r.test}" [${r.level}]`);
+          if (r.message && firstLine(r.message, 400) !== firstLine(cause.text, 400)) out.push(c.dim(`        ${firstLine(r.message, 400)}`));
+        }
+      }
+    }
+    const unjudged = notPassing(results).filter((r) => !isJudged(r));
+    if (unjudged.length > 0) out.push('', c.bold('not judged (informational), not passing:'));
+    for (const r of unjudged) {
+      out.push(`${c.dim(r.status)} ${r.runtime} ${r.file} "${r.test}" [${r.level}]`);
       if (r.message) out.push(c.dim(`    ${firstLine(r.message, 400)}`));
     }
     for (const f of results.files.filter((x) => x.status !== 'OK')) {

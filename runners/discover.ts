@@ -4,7 +4,7 @@
 
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Level } from '../records/result.ts';
+import type { Level, UpstreamReport } from '../records/result.ts';
 import type { FileMeta } from '../tests/lib/test-file.ts';
 import { loadMetas, MetaLoadError, type LoadedMeta } from './meta-load.ts';
 import { testsDir } from './paths.ts';
@@ -16,6 +16,8 @@ export interface SubtestInfo {
   anchors: string[];
   level: Level;
   requirements: string[];
+  /** Upstream bug reports the subtest reproduces (the file's, then its own); empty for most. */
+  upstream: UpstreamReport[];
 }
 
 export interface TestFile {
@@ -67,6 +69,7 @@ export function subtestsOf(meta: FileMeta): SubtestInfo[] {
     anchors: sub.anchors ?? meta.anchors,
     level: sub.level ?? meta.level,
     requirements: sub.covers ?? [],
+    upstream: [...(meta.upstream ?? []), ...(sub.upstream ?? [])],
   }));
 }
 

@@ -13,7 +13,7 @@ import { FIGURES, FULL_PLAN, MiB, QUICK_PLAN, type FigureKey } from '../tests/pe
 import { discoverTestFiles, type TestFile } from './discover.ts';
 import { testsDir } from './paths.ts';
 import { measureBaseline, type Baseline } from './perf-baseline.ts';
-import { run } from './run.ts';
+import { run, type RunOptions } from './run.ts';
 
 export const PERF_FILE_SUFFIX = '.perf.ts';
 
@@ -28,6 +28,7 @@ export interface PerfOptions {
   fixtures?: FixtureAddresses;
   signal?: AbortSignal;
   onFile?: (file: FileRecord, results: ResultRecord[]) => void;
+  onStart?: RunOptions['onStart'];
   /** Called once the baseline is measured (or has failed, with the reason). */
   onBaseline?: (baseline: Baseline | null, error?: string) => void;
 }
@@ -66,6 +67,7 @@ export async function runPerf(options: PerfOptions = {}): Promise<RunResults> {
       perf: plan,
       signal: options.signal,
       onFile: options.onFile,
+      onStart: options.onStart,
     });
     results.perf = withBaseline(results.perf ?? [], baseline);
     return results;

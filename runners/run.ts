@@ -57,6 +57,10 @@ export interface RunOptions {
   jobs?: number;
   /** An already running fixture server; otherwise one is started (and stopped) for the run. */
   fixtures?: FixtureAddresses;
+  /** Called once the runtimes are known, before any file runs: each runtime row and how many files it will run. */
+  onStart?: (plan: { runtime: string; files: number }[]) => void;
+  /** Called with a line worth telling the user about the run's set-up (e.g. why PostgreSQL is missing). */
+  onNotice?: (line: string) => void;
   /** Called after every file, for progress output. */
   onFile?: (file: FileRecord, results: ResultRecord[]) => void;
   /** Set to stop launching new files (e.g. on SIGINT); files not run are listed in the results. */
@@ -99,6 +103,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
       throw error;
     }
     addresses = { ...addresses, interop: interop.addresses };
+    if (interop.addresses.postgresUnavailable) options.onNotice?.(`interop tier: ${interop.addresses.postgresUnavailable}; its PostgreSQL scenarios are PRECONDITION_FAILED`);
   }
   const workRoot = await mkdtemp(path.join(os.tmpdir(), 'sockets-conformance-run-'));
   const caFile = path.join(workRoot, 'fixture-ca.pem');
@@ -160,6 +165,8 @@ export async function run(options: RunOptions): Promise<RunResults> {
         } });
       }
     }
+    // After the builds: a module that does not bundle is a usage error, with nothing shown before it.
+    options.onStart?.(plans.map((p) => ({ runtime: p.record.id, files: options.files.length })));
     await pool(scheduleOrder(jobs, await readTimings()).map((job) => job.start), jobCount);
     await recordTimings(measured);
   } finally {
@@ -297,6 +304,7 @@ export function toRecords(runtime: string, testFile: TestFile, outcome: ProcessO
       durationMs: message.durationMs,
       requirements: info?.requirements ?? [],
       tier: testFile.meta.tier ?? 'spec',
+      ...(info && info.upstream.length > 0 ? { upstream: info.upstream } : {}),
     });
   }
   // Subtests run one after another in declaration order, so on a timeout the first unfinished one
@@ -317,7 +325,7 @@ export function toRecords(runtime: string, testFile: TestFile, outcome: ProcessO
       message = verdict.status === 'OK' ? 'declared in meta but never registered by the file' : `not run: ${verdict.message}`;
     }
     firstUnfinished = false;
-    records.push({ runtime, file: testFile.file, test: info.name, anchors: info.anchors, level: info.level, status, message, durationMs: 0, requirements: info.requirements, tier: testFile.meta.tier ?? 'spec' });
+    records.push({ runtime, file: testFile.file, test: info.name, anchors: info.anchors, level: info.level, status, message, durationMs: 0, requirements: info.requirements, tier: testFile.meta.tier ?? 'spec', ...(info.upstream.length > 0 ? { upstream: info.upstream } : {}) });
   }
   const file: FileRecord = {
     runtime,

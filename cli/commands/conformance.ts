@@ -12,7 +12,10 @@ import { run } from '../../runners/run.ts';
 import { SPEC_ANCHORS } from '../../tests/requirements.ts';
 import { colours } from '../colours.ts';
 import { interruptOnSignals } from '../interrupt.ts';
+import { progress } from '../progress.ts';
 import { writeReports } from '../write-reports.ts';
+import { loadForRun } from '../judge.ts';
+import { expectationLookup } from '../../reporters/causes.ts';
 import { prepareOutDir } from '../out-dir.ts';
 import { perfTable } from './perf.ts';
 
@@ -27,10 +30,11 @@ export function registerConformance(program: Command): void {
       await prepareOutDir(opts.out);
       await prepareOutDir(path.dirname(opts.file), '--file');
       const interrupt = interruptOnSignals();
-      const progress = (file: { runtime: string; file: string; status: string; durationMs: number }) =>
-        process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`));
+      const shown = progress(process.stderr, colours(process.stderr, command.optsWithGlobals().color !== false));
       try {
-        const results = await run({ files: await discoverTestFiles(), signal: interrupt.signal, onFile: progress });
+        const expectations = await loadForRun();
+        const results = await run({ files: await discoverTestFiles(), signal: interrupt.signal, onStart: shown.onStart, onFile: shown.onFile, onNotice: shown.notice });
+        shown.stop();
         // An interrupted run describes part of the suite only: it must not replace the published file.
         if (results.interrupted) {
           await writeReports(results, opts.out);
@@ -50,8 +54,10 @@ export function registerConformance(program: Command): void {
             onBaseline: (_baseline, error) => {
               if (error) process.stderr.write(c.yellow(`perf: no node:net / node:tls baseline: ${error}\n`));
             },
-            onFile: progress,
+            onStart: shown.onStart,
+            onFile: shown.onFile,
           });
+          shown.stop();
         } catch (error) {
           await writeReports(results, opts.out);
           throw error;
@@ -61,17 +67,18 @@ export function registerConformance(program: Command): void {
         await writeReports(perf, path.join(opts.out, 'perf'), { formats: ['json'] });
         const merged: RunResults = { ...results, finishedAt: perf.finishedAt, perf: perf.perf ?? [] };
         const histories = await readRepositoryHistories();
-        await writeReports(merged, opts.out, { histories });
+        await writeReports(merged, opts.out, { expectations, histories });
         if (perf.interrupted) {
           process.stderr.write(c.red(`interrupted during the performance tier: ${opts.file} left as it was; results in ${opts.out}\n`));
           process.exitCode = 130;
           return;
         }
-        await writeFile(opts.file, conformanceMarkdown(merged, { anchorOrder: SPEC_ANCHORS, perfRun: perf, histories }));
+        await writeFile(opts.file, conformanceMarkdown(merged, { anchorOrder: SPEC_ANCHORS, perfRun: perf, expectations: expectationLookup(expectations), histories }));
         process.stdout.write(terminalMatrix(merged, { anchorOrder: SPEC_ANCHORS, colours: c }) + '\n\n');
         process.stdout.write(perfTable(perf) + '\n');
         process.stdout.write(`wrote ${opts.file} (${merged.runtimes.map((r) => r.id).join(', ')}); reports in ${opts.out}\n`);
       } finally {
+        shown.stop();
         interrupt.dispose();
       }
     });

@@ -18,6 +18,7 @@ export const commands: CommandModule[] = [
   { name: 'conformance', load: async () => (await import('./conformance.ts')).registerConformance },
   { name: 'perf', load: async () => (await import('./perf.ts')).registerPerf },
   { name: 'coverage', load: async () => (await import('./coverage.ts')).registerCoverage },
+  { name: 'repro', load: async () => (await import('./repro.ts')).registerRepro },
   { name: 'history', load: async () => (await import('./history.ts')).registerHistory },
   { name: 'export-bcd', load: async () => (await import('./export-bcd.ts')).registerExportBcd },
 ];

@@ -6,6 +6,7 @@ import { FIGURES } from '../../tests/perf/figures.ts';
 import { writeReports } from '../write-reports.ts';
 import { colours } from '../colours.ts';
 import { interruptOnSignals } from '../interrupt.ts';
+import { progress } from '../progress.ts';
 import { positiveNumber } from '../numbers.ts';
 import { prepareOutDir } from '../out-dir.ts';
 
@@ -30,6 +31,7 @@ export function registerPerf(program: Command): void {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
       await prepareOutDir(opts.out);
       const interrupt = interruptOnSignals();
+      const shown = progress(process.stderr, colours(process.stderr, command.optsWithGlobals().color !== false));
       try {
         const results = await runPerf({
           runtimes: opts.runtime?.split(',').map((s) => s.trim()).filter(Boolean),
@@ -40,14 +42,17 @@ export function registerPerf(program: Command): void {
           onBaseline: (_baseline, error) => {
             if (error) process.stderr.write(c.yellow(`no baseline: ${error}\n`));
           },
-          onFile: (file) => process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`)),
+          onStart: shown.onStart,
+          onFile: shown.onFile,
         });
+        shown.stop();
         const [written] = await writeReports(results, opts.out, { formats: ['json', 'conformance', 'markdown', 'html'] });
         process.stdout.write(perfTable(results) + '\n');
         process.stdout.write(`informational figures, never pass / fail; results in ${written}\n`);
         // Measurements are not judged: only an interrupted run or a usage error changes the exit code.
         process.exitCode = interrupt.signal.aborted ? 130 : 0;
       } finally {
+        shown.stop();
         interrupt.dispose();
       }
     });

@@ -4,19 +4,20 @@ import { startFixtures } from '../../echo-server/index.ts';
 import type { RunResults } from '../../records/result.ts';
 import { discoverTestFiles, filterFiles } from '../../runners/discover.ts';
 import { combineRepeats } from '../../runners/repeat.ts';
-import { DEFAULT_JOBS, DEFAULT_PROCESS_MODEL, PROCESS_MODELS, run, UsageError, type ProcessModel } from '../../runners/run.ts';
+import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_JOBS, DEFAULT_PROCESS_MODEL, PROCESS_MODELS, run, UsageError, type ProcessModel } from '../../runners/run.ts';
 import { parseShard, selectShard } from '../../runners/shard.ts';
 import { requiredFailures } from '../../reporters/summary.ts';
 import { terminalMatrix } from '../../reporters/matrix.ts';
 import { SPEC_ANCHORS } from '../../tests/requirements.ts';
 import { DEFAULT_EXPECTATIONS_DIR, hasUnexpected, judge, loadForRun } from '../judge.ts';
-import { writeReports } from '../write-reports.ts';
+import { checkSourceUrl, writeReports } from '../write-reports.ts';
 import { colours } from '../colours.ts';
 import { interruptOnSignals } from '../interrupt.ts';
 import { positiveNumber } from '../numbers.ts';
 import { commandRuntime, parseCommandOption } from '../../runners/runtimes/command.ts';
 import { runtimes } from '../../runners/runtimes/index.ts';
 import type { RuntimeAdapter } from '../../runners/runtime.ts';
+import { progress } from '../progress.ts';
 import { prepareOutDir } from '../out-dir.ts';
 
 
@@ -36,6 +37,7 @@ interface RunFlags {
   runtimeCommand?: string[];
   runtimeWarmCommand?: string[];
   runtimeExternal?: string;
+  sourceUrl?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -48,20 +50,22 @@ export function registerRun(program: Command): void {
     .option('--runtime-warm-command <name=template>', 'for a --runtime-command of that name: a command that starts a warm host, e.g. myrt=\'myrt run {host}\' (repeatable)', collect, [])
     .option('--runtime-external <specifiers>', 'module specifiers a --runtime-command runtime provides itself (kept out of the bundle), comma-separated')
     .option('--filter <text>', 'only test files whose path or anchors contain this text')
-    .addOption(new Option('--timeout <ms>', 'per-file timeout in ms').argParser(positiveNumber('--timeout')))
+    .addOption(new Option('--timeout <ms>', `per-file timeout in ms (default: the file's own, else ${DEFAULT_FILE_TIMEOUT_MS})`).argParser(positiveNumber('--timeout')))
     .addOption(new Option('--timeout-multiplier <n>', 'multiplies every file timeout (slow machines)').argParser(positiveNumber('--timeout-multiplier')))
     .addOption(new Option('--jobs <n>', 'runtime processes at once').argParser(positiveNumber('--jobs', true)).default(DEFAULT_JOBS))
-    .addOption(new Option('--process-model <model>', 'per-file: a new runtime process for every file; warm: processes that run files one after another, restarted after a crash or timeout (node, deno, bun; workerd always per-file)').choices(PROCESS_MODELS).default(DEFAULT_PROCESS_MODEL))
+    .addOption(new Option('--process-model <model>', 'warm: runtime processes that run files one after another, replaced after a crash or timeout (node, deno and bun load each file into a running process; workerd serves every file of the run from one process, falling back to a process per file if that process cannot start); per-file: a new runtime process for every file').choices(PROCESS_MODELS).default(DEFAULT_PROCESS_MODEL))
     .addOption(new Option('--repeat <n>', 'run each selected file n times and report the subtests whose status changed').argParser(positiveNumber('--repeat', true)).default(1))
     .option('--shard <i/n>', 'run shard i of n (a stable subset of the files, for CI job matrices)')
     .option('--out <dir>', 'where results.json and every report are written', 'out')
     .option('--expectations <dir>', 'folder of per-runtime expectations files (<runtime>.json)', DEFAULT_EXPECTATIONS_DIR)
     .option('--update-expectations', 'rewrite the expectations files of the runtimes that ran from this run, keeping existing reasons')
+    .option('--source-url <template>', 'link each subtest of the HTML report to its source: {path} is replaced by tests/<file>, {file} by <file> (e.g. https://github.com/o/r/blob/<commit>/{path})')
     .action(async (opts: RunFlags, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
       // First: a bad --out must cost nothing but one line.
       await prepareOutDir(opts.out);
       const shard = opts.shard ? parseShard(opts.shard) : null;
+      checkSourceUrl(opts.sourceUrl);
       const filtered = filterFiles(await discoverTestFiles(), opts.filter);
       if (filtered.length === 0) throw new UsageError(`--filter "${opts.filter}" selects no test file (see \`sockets-conformance list\`)`);
       const files = shard ? selectShard(filtered, shard) : filtered;
@@ -73,6 +77,7 @@ export function registerRun(program: Command): void {
       const runtimeList = commandRuntimes.length > 0 ? [...(requested ?? []), ...commandRuntimes] : requested;
 
       const interrupt = interruptOnSignals();
+      const shown = progress(process.stderr, colours(process.stderr, command.optsWithGlobals().color !== false));
       // One fixture server for every repetition and runtime.
       const fixtures = await startFixtures();
       try {
@@ -88,15 +93,18 @@ export function registerRun(program: Command): void {
             processModel: opts.processModel,
             fixtures: fixtures.addresses,
             signal: interrupt.signal,
-            onFile: (file) => process.stderr.write(c.dim(`${file.runtime} ${file.file} ${file.status} ${file.durationMs} ms\n`)),
+            onStart: shown.onStart,
+            onNotice: shown.notice,
+            onFile: shown.onFile,
             onNote: (line) => process.stderr.write(`${line}\n`),
           }));
         }
+        shown.stop();
         const combined = opts.repeat > 1 ? combineRepeats(runs) : runs[0]!;
         combined.shard = shard;
         const judged = await judge(combined, expectations, { knownFiles: (await discoverTestFiles()).map((f) => f.file), update: opts.updateExpectations && !interrupt.signal.aborted && opts.expectations, colours: c });
         const results = judged.results;
-        const [written] = await writeReports(results, opts.out);
+        const [written] = await writeReports(results, opts.out, { expectations, sourceUrl: opts.sourceUrl });
         process.stdout.write(terminalMatrix(results, { anchorOrder: SPEC_ANCHORS, colours: c }) + '\n');
         const failing = requiredFailures(results);
         if (results.repeat) {
@@ -108,6 +116,7 @@ export function registerRun(program: Command): void {
         if (results.interrupted) process.stdout.write(c.red(`interrupted by ${results.interrupted.signal}: ${results.interrupted.filesNotRun.length} file(s) not run or cut short\n`));
         process.exitCode = interrupt.signal.aborted ? 130 : judged.written.length === 0 && (hasUnexpected(judged.comparison) || judged.flaky.length > 0) ? 1 : 0;
       } finally {
+        shown.stop();
         await fixtures.stop();
         interrupt.dispose();
       }

@@ -65,7 +65,23 @@ export function findNpmBinary(runtime: string, mainPackage: string, candidates: 
   return found;
 }
 
+/** The variable that names a binary of one's own for a runtime (e.g. a runtime's CI testing its own
+ * build): SOCKETS_CONFORMANCE_DENO_BINARY=./target/release/deno. It replaces the npm build. */
+export const binaryOverrideVariable = (runtime: string) => `SOCKETS_CONFORMANCE_${runtime.toUpperCase()}_BINARY`;
+
 async function probe(runtime: string, mainPackage: string, candidates: BinaryCandidate[], root?: string): Promise<FoundBinary> {
+  const variable = binaryOverrideVariable(runtime);
+  // A cached version (root: --runtime NAME@VERSION) is that version, whatever the variable says.
+  const override = root ? undefined : process.env[variable];
+  if (override) {
+    const binary = path.resolve(override);
+    try {
+      const { stdout } = await run(binary, ['--version'], { timeout: 15_000, env: { ...process.env, NO_COLOR: '1' } });
+      return { binary, npmPackage: `not from npm (${variable})`, versionOutput: stdout.trim(), source: `${binary} (${variable})` };
+    } catch (error) {
+      throw new RuntimeUnavailable(`${variable}=${override} does not run \`--version\`: ${firstLine(error)}`);
+    }
+  }
   const tried: string[] = [];
   for (const candidate of candidates) {
     const dir = packageDir(candidate.npmPackage, mainPackage, root);

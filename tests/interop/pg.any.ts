@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import type { PostgresFixture } from '../../records/fixtures.ts';
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
+import { REPORTS } from '../regressions/reports.ts';
 import { cleanupWithin, describeError, postgresOf, rejectionWithin, within } from './support.ts';
 
 export const meta: FileMeta = {
@@ -23,6 +24,10 @@ export const meta: FileMeta = {
     },
     'pg reports a backend terminated by the server as an error and an end, not a hang': {
       anchors: ['#closed-attribute', '#readable-attribute'],
+    },
+    'pg end() completes and the client emits its end event': {
+      anchors: ['#close-method', '#closed-attribute'],
+      upstream: [REPORTS.pgEndHangs, REPORTS.pgEndUnconnected],
     },
   },
 };
@@ -120,4 +125,15 @@ export default function (ctx: TestContext): void {
     await within(ended, "the terminated client's end event (the socket's close reaching pg)");
     await rejectionWithin(victim.query('SELECT 1'), 'a query on the terminated client');
   }, 'pg reports a backend terminated by the server as an error and an end, not a hang');
+
+  promise_test(async (t) => {
+    // prisma/prisma-next#1029: a graceful end() over connect() never fired the socket's close, so the
+    // pool's close() never returned. pg-cloudflare ends with socket.close() and reports the end when
+    // closed settles; the client's end event and end()'s promise both wait for that.
+    const client = await open(t, postgresOf(ctx));
+    await within(client.query('SELECT 1'), 'SELECT 1');
+    const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+    await within(client.end(), 'client.end()');
+    await within(ended, "the client's end event");
+  }, 'pg end() completes and the client emits its end event');
 }

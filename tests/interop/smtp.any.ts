@@ -3,6 +3,7 @@
 // arrive intact, and a server that never offers STARTTLS must end in the client's error, not a hang.
 import type { Endpoint } from '../../records/fixtures.ts';
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
+import { REPORTS } from '../regressions/reports.ts';
 import { cleanupWithin, describeError, interopOf, receivedMail, rejectionWithin, token, within } from './support.ts';
 
 export const meta: FileMeta = {
@@ -14,6 +15,9 @@ export const meta: FileMeta = {
   subtests: {
     'worker-mailer upgrades with STARTTLS and startTls(), and the message arrives intact': {
       anchors: ['#starttls-method', '#socketoptions-dictionary', '#writable-attribute'],
+      // The SMTP submission flow of workerd#2712 (EHLO, STARTTLS, startTls(), EHLO again, MAIL),
+      // against smtp-server on an ephemeral loopback port instead of 587.
+      upstream: [REPORTS.smtpStartTls],
     },
     'worker-mailer against a server that never offers STARTTLS ends in an error, not a hang': {
       anchors: ['#starttls-method', '#close-method'],

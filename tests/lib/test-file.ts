@@ -5,7 +5,7 @@
 
 import type { FigureDetails, PerfPlan } from '../../records/channel.ts';
 import type { FixtureAddresses } from '../../records/fixtures.ts';
-import type { Level, Tier } from '../../records/result.ts';
+import type { Level, Tier, UpstreamReport } from '../../records/result.ts';
 import type { Connect } from './sockets-api.ts';
 
 /** What the harness hands a test file: the implementation under test and where the fixtures are. */
@@ -31,6 +31,8 @@ export interface SubtestMeta {
   anchors?: string[];
   /** Overrides the file's level. */
   level?: Level;
+  /** Upstream bug reports this subtest reproduces, in addition to the file's. */
+  upstream?: UpstreamReport[];
 }
 
 export interface FileMeta {
@@ -46,6 +48,8 @@ export interface FileMeta {
   timeoutMs?: number;
   /** The tier the file's records belong to; `spec` when left out. */
   tier?: Tier;
+  /** Upstream bug reports that every subtest of the file reproduces (the regression tier). */
+  upstream?: UpstreamReport[];
 }
 
 export type RegisterTests = (ctx: TestContext) => void;

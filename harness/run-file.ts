@@ -4,6 +4,7 @@
 import { frame, type HarnessMessage } from '../records/channel.ts';
 import type { SubtestStatus, FileStatus } from '../records/result.ts';
 import type { RegisterTests, TestContext } from '../tests/lib/test-file.ts';
+import { setWindowScale } from '../tests/lib/timing.ts';
 
 // testharness.js's numeric codes, named once here (Test.statuses / TestsStatus.statuses).
 const SUBTEST_STATUS: Record<number, Exclude<SubtestStatus, 'CRASH' | 'SKIP'>> = {
@@ -20,6 +21,8 @@ export interface RunFileOptions {
   context: TestContext;
   /** Writes one framed line to the result channel, completely, before returning. */
   write: (line: string) => void;
+  /** HarnessContext.windowScale: the scale of the tests' "must happen" bounds in this run. */
+  windowScale?: number;
 }
 
 /** Resolves once testharness.js has reported completion (or the registration itself failed). */
@@ -29,6 +32,8 @@ export function runFile(options: RunFileOptions): Promise<void> {
   const started = new Map<string, number>();
   const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
+  // The bundle holds its own copy of the test helpers, so this reaches this file's bounds only.
+  setWindowScale(options.windowScale);
   return new Promise<void>((resolve) => {
     // allow_uncaught_exception: where the global has addEventListener (deno, workerd), testharness.js would
     // turn an unhandled rejection into a file ERROR; in node it cannot see one. unhandled.ts records them alike.

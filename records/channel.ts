@@ -18,6 +18,9 @@ export interface HarnessContext {
   runtime: string;
   /** Sizes for the performance tier's files (tests/perf/), set only by `sockets-conformance perf`. */
   perf?: PerfPlan;
+  /** What every "must happen" bound of the tests is multiplied by (tests/lib/timing.ts), from the
+   * run's calibration or --timeout-multiplier; 1 when absent. */
+  windowScale?: number;
 }
 
 /** How much each figure of the performance tier measures; the host's node:net baseline uses the same. */

@@ -55,7 +55,37 @@ export interface RuntimeRecord {
   details?: Record<string, string>;
   /** How the files were run: a new process per file, or warm processes that ran files one after
    * another (`--process-model`), and how many runtime processes the run started. */
-  processes?: { model: 'per-file' | 'warm'; launched: number };
+  processes?: { model: 'per-file' | 'warm'; launched: number; fallback?: string };
+}
+
+/** How a run fitted itself to the machine it ran on (runners/calibrate.ts), so that a verdict does
+ * not depend on the machine's speed or load. Every figure was measured on that machine, at the
+ * start of that run unless it says otherwise. */
+export interface Calibration {
+  /** What every "must happen" bound of the tests and every file watchdog was multiplied by. */
+  scale: number;
+  /** `measured` (from the figures below) or `--timeout-multiplier` (given by hand; it wins). */
+  scaleSource: 'measured' | '--timeout-multiplier';
+  /** `node -e 0`: median start-to-exit wall time, ms, and mean CPU time (Linux), ms, beside the
+   * CPU time on the machine the bounds were written for: scale = CPU / reference, at least 1. */
+  runtimeStartMs: number;
+  runtimeStartCpuMs?: number;
+  referenceStartCpuMs: number;
+  /** Median round trip through the fixture server's control service on a fresh loopback
+   * connection, from the runner, ms. */
+  loopbackRoundTripMs: number;
+  /** The runner's event-loop delay while the run went on (its own load included), ms. */
+  eventLoopDelayMs?: { p50: number; p99: number; max: number };
+  /** Runtime processes at once, and how that number was chosen (runners/schedule.ts: jobsFor). */
+  jobs: number;
+  jobsRule: string;
+  cores: number;
+  /** CPU time of the run (the runner and every runtime process) and its wall time, ms (Linux). */
+  cpuMs?: number;
+  wallMs?: number;
+  /** Time the runtime processes waited for a CPU during their files, summed, ms: the watchdogs
+   * gave it back (Linux). */
+  starvedMs?: number;
 }
 
 /** One subtest's outcome in one runtime. */
@@ -136,4 +166,6 @@ export interface RunResults {
   repeat?: { times: number; flaky: { runtime: string; file: string; test: string; statuses: SubtestStatus[] }[] } | null;
   /** Set when the run was cut short (e.g. SIGINT); the files not run are listed. */
   interrupted?: { signal: string; filesNotRun: string[] } | null;
+  /** How the run fitted its bounds and its jobs to the machine; absent in older results. */
+  calibration?: Calibration;
 }

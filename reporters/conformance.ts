@@ -5,7 +5,7 @@
 import type { HistoryResults } from '../records/history.ts';
 import type { ResultRecord, RunResults } from '../records/result.ts';
 import { historySummaryMarkdown } from './history.ts';
-import { anchorUrl, buildMatrix, draftText, mdCell, orderKeys } from './format.ts';
+import { anchorUrl, buildMatrix, calibrationLine, draftText, mdCell, orderKeys } from './format.ts';
 import { causesMarkdown, markdownMatrix, perfMarkdown, runtimesTable } from './markdown.ts';
 import type { ExpectationLookup } from './causes.ts';
 import { knownBugsMarkdown, upstreamLinks } from './known-bugs.ts';
@@ -82,6 +82,7 @@ export function conformanceMarkdown(results: RunResults, options: ConformanceOpt
     '',
     runtimesTable(results),
     '',
+    ...(calibrationLine(results) ? [calibrationLine(results)!, ''] : []),
     '## Matrix',
     '',
     'Passed / total subtests per draft section; a subtest with several anchors counts in each of their rows.',

@@ -160,3 +160,21 @@ export const betterText = (better: PerfRecord['better']) => (better === 'higher'
 export const PERF_PREAMBLE =
   'Informational, never pass / fail: each figure is measured through the runtime\'s connect(), beside the same figure for bare node:net / node:tls measured in the same run against the same fixture server. ' +
   'The ratio is runtime / baseline: above 1 beats bare Node.js for rates (MiB/s, conn/s), below 1 beats it for times (µs, ms). Figures come from one machine at one moment: compare ratios, not absolute numbers.';
+
+/** How the run fitted itself to its machine (results.calibration), in one sentence; null for
+ * results that do not say. */
+export function calibrationLine(results: RunResults): string | null {
+  const c = results.calibration;
+  if (!c) return null;
+  const why = c.scaleSource === 'measured'
+    ? `node -e 0 took ${c.runtimeStartCpuMs ?? '?'} ms of CPU against ${c.referenceStartCpuMs} ms on the reference machine, ${c.runtimeStartMs} ms of wall`
+    : 'set by --timeout-multiplier';
+  const parts = [
+    `Calibration: bounds and watchdogs ×${c.scale} (${why}); loopback round trip ${c.loopbackRoundTripMs} ms`,
+    ...(c.eventLoopDelayMs ? [`runner event-loop delay p99 ${c.eventLoopDelayMs.p99} ms`] : []),
+    `${c.jobs} jobs on ${c.cores} cores (${c.jobsRule})`,
+    ...(c.cpuMs !== undefined && c.wallMs !== undefined ? [`CPU ${(c.cpuMs / 1000).toFixed(1)} s in ${(c.wallMs / 1000).toFixed(1)} s of wall`] : []),
+    ...(c.starvedMs ? [`runtime processes waited ${(c.starvedMs / 1000).toFixed(1)} s for a CPU, not counted against them`] : []),
+  ];
+  return `${parts.join('; ')}.`;
+}

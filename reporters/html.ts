@@ -13,7 +13,7 @@ import { historyTimelineHtml } from './history.ts';
 import { LEVELS, SUBTEST_STATUSES, type ResultRecord, type RunResults } from '../records/result.ts';
 import { causeCount, causesByRuntime, type Cause, type ExpectationLookup, type ExpectationNote } from './causes.ts';
 import { buildCoverage } from './coverage.ts';
-import { betterText, draftText, figureNumber, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, SPEC_URL, TENTATIVE_ROW, type SuiteIndex } from './format.ts';
+import { betterText, calibrationLine, draftText, figureNumber, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, SPEC_URL, TENTATIVE_ROW, type SuiteIndex } from './format.ts';
 import { PAGE_SCRIPT } from './html-script.ts';
 
 export interface HtmlOptions {
@@ -215,7 +215,8 @@ ${badFiles.map((f) => `<tr><td>${escapeHtml(f.runtime)}</td><td>${escapeHtml(f.f
 </head>
 <body>
 <h1>Sockets API conformance</h1>
-<p class="muted">Suite ${escapeHtml(results.suiteVersion)}, run ${escapeHtml(results.startedAt)} to ${escapeHtml(results.finishedAt)}, against the draft <a href="${escapeHtml(SPEC_URL)}">${escapeHtml(draftText(results))}</a>${results.interrupted ? `; <strong>interrupted</strong> (${escapeHtml(results.interrupted.signal)})` : ''}.</p>
+<p class="muted">Suite ${escapeHtml(results.suiteVersion)}, run ${escapeHtml(results.startedAt)} to ${escapeHtml(results.finishedAt)}, against the draft <a href="${escapeHtml(SPEC_URL)}">${escapeHtml(draftText(results))}</a>${results.interrupted ? `; <strong>interrupted</strong> (${escapeHtml(results.interrupted.signal)})` : ''}.</p>${calibrationLine(results) ? `
+<p class="muted">${escapeHtml(calibrationLine(results)!)}</p>` : ''}
 ${barsHtml(results)}
 <table id="runtimes"><tr><th>runtime</th><th>version</th><th>connect()</th><th>details</th></tr>
 ${runtimeRows.join('\n')}</table>

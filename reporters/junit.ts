@@ -1,6 +1,7 @@
 // JUnit XML, so CI systems show failures natively: one <testsuite> per runtime × file, one <testcase>
 // per subtest. FAIL is a <failure>; TIMEOUT and CRASH are <error>s; NOTRUN, PRECONDITION_FAILED and
-// SKIP are <skipped> (the subtest produced no verdict).
+// SKIP are <skipped> (the subtest produced no verdict). Tentative and informational subtests are never
+// judged, so whatever they came to is <skipped> with the status in its message, never a CI failure.
 
 import type { FileRecord, ResultRecord, RunResults } from '../records/result.ts';
 import { draftText } from './format.ts';
@@ -25,20 +26,30 @@ export function xmlEscape(text: string): string {
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
+/** Whether a record's status is a verdict CI should see: tentative and informational ones are shown only. */
+const judged = (r: ResultRecord) => r.level !== 'tentative' && r.level !== 'informational';
+const kind = (r: ResultRecord): 'pass' | 'failure' | 'error' | 'skipped' =>
+  r.status === 'PASS' ? 'pass'
+  : !judged(r) ? 'skipped'
+  : r.status === 'FAIL' ? 'failure'
+  : r.status === 'TIMEOUT' || r.status === 'CRASH' ? 'error'
+  : 'skipped';
+
 function testcase(r: ResultRecord, classname: string): string {
   const open = `    <testcase classname="${xmlEscape(classname)}" name="${xmlEscape(r.test)}" time="${seconds(r.durationMs)}">`;
   const message = r.message ?? '';
   const body = (tag: string) => `\n      <${tag} type="${r.status}" message="${xmlEscape(message.split('\n')[0]!)}">${xmlEscape(message)}</${tag}>\n    `;
-  switch (r.status) {
-    case 'PASS':
+  switch (kind(r)) {
+    case 'pass':
       return `${open}</testcase>`;
-    case 'FAIL':
+    case 'failure':
       return `${open}${body('failure')}</testcase>`;
-    case 'TIMEOUT':
-    case 'CRASH':
+    case 'error':
       return `${open}${body('error')}</testcase>`;
-    default:
-      return `${open}\n      <skipped message="${xmlEscape(`${r.status}${message ? `: ${message}` : ''}`)}"/>\n    </testcase>`;
+    case 'skipped': {
+      const notJudged = judged(r) ? '' : `${r.level}, not judged: `;
+      return `${open}\n      <skipped message="${xmlEscape(`${notJudged}${r.status}${message ? `: ${message}` : ''}`)}"/>\n    </testcase>`;
+    }
   }
 }
 
@@ -59,9 +70,9 @@ export function junitXml(results: RunResults): string {
       const fileCase = file.status === 'OK' ? [] : [fileTestcase(file, classname)];
       const n = {
         tests: records.length + fileCase.length,
-        failures: records.filter((r) => r.status === 'FAIL').length,
-        errors: records.filter((r) => r.status === 'TIMEOUT' || r.status === 'CRASH').length + fileCase.length,
-        skipped: records.filter((r) => !['PASS', 'FAIL', 'TIMEOUT', 'CRASH'].includes(r.status)).length,
+        failures: records.filter((r) => kind(r) === 'failure').length,
+        errors: records.filter((r) => kind(r) === 'error').length + fileCase.length,
+        skipped: records.filter((r) => kind(r) === 'skipped').length,
       };
       tests += n.tests, failures += n.failures, errors += n.errors, skipped += n.skipped;
       const props = [

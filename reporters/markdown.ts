@@ -2,7 +2,7 @@
 
 import type { RunResults } from '../records/result.ts';
 import { causesByRuntime, type ExpectationLookup } from './causes.ts';
-import { anchorUrl, betterText, buildMatrix, draftText, cellGrade, cellText, figureNumber, firstLine, mdCell, notPassing, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, type Cell, type Matrix, type RowKind } from './format.ts';
+import { anchorUrl, betterText, buildMatrix, calibrationLine, draftText, cellGrade, cellText, figureNumber, firstLine, mdCell, notPassing, PERF_PREAMBLE, perfFigures, perfNotMeasured, ratioText, type Cell, type Matrix, type RowKind } from './format.ts';
 
 const MARK = { good: '✅', partial: '⚠️', bad: '❌', none: '' } as const;
 const mdCellOf = (c: Cell | undefined) => `${MARK[cellGrade(c)]} ${cellText(c)}`.trim();
@@ -93,6 +93,7 @@ export function markdownReport(results: RunResults, options: MarkdownOptions = {
     '',
     `Run from ${results.startedAt} to ${results.finishedAt}. Draft: ${draftText(results)}.`,
     '',
+    ...(calibrationLine(results) ? [calibrationLine(results)!, ''] : []),
     runtimesTable(results),
     '',
     '## Matrix',

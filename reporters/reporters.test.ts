@@ -111,6 +111,14 @@ describe('JUnit', () => {
     ]);
     assert.match(xml, /<testsuites name="sockets-conformance 0\.1\.0\+abc1234" tests="18" failures="4" errors="4" skipped="2">/);
   });
+  it('a tentative or informational subtest that did not pass is skipped with its status, never a failure', () => {
+    const base = results.results.find((r) => r.status === 'FAIL')!;
+    const unjudged = { ...results, results: (['tentative', 'informational'] as const).map((level) => ({ ...base, level, test: `${level} case` })) };
+    const out = junitXml(unjudged);
+    assert.match(out, /<testsuites [^>]*failures="0" errors="\d+" skipped="2">/);
+    assert.match(out, /<skipped message="tentative, not judged: FAIL: /);
+    assert.match(out, /<skipped message="informational, not judged: FAIL: /);
+  });
   it('golden', () => golden('junit.xml', xml));
 });
 

@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import { CHANNEL_PREFIX, MESSAGE_TYPES, type HarnessMessage } from '../records/channel.ts';
 import type { FileStatus } from '../records/result.ts';
 import type { LaunchSpec } from './runtime.ts';
+import { sampleCpu } from './cpu.ts';
 
 /** Bytes of the runtime's own output kept for CRASH / ERROR messages. */
 const OUTPUT_TAIL_BYTES = 8 * 1024;
@@ -23,6 +24,47 @@ export interface ProcessOutcome {
   /** Framed lines that were not valid messages. */
   malformed: number;
   durationMs: number;
+  /** CPU time the process used for this file, where the system tells (runners/cpu.ts). */
+  cpuMs?: number;
+  /** Time the process waited for a CPU during this file: the watchdog did not count it. */
+  starvedMs?: number;
+}
+
+/** Never more than this many times the timeout in all, however starved: a file that truly hangs
+ * while the machine is overloaded still ends. */
+const MAX_STARVED_STRETCH = 4;
+
+/** A file's watchdog that counts only the time the runtime could run: when it fires, the time the
+ * process's main thread spent waiting for a CPU meanwhile (runners/cpu.ts) is granted again, so a
+ * runner that overcommits the CPU, or another program holding it, does not turn into a TIMEOUT.
+ * Where that time cannot be read, it is a plain wall-clock timer. */
+export function startWatchdog(pid: number | undefined, timeoutMs: number, onExpire: () => void) {
+  const first = sampleCpu(pid);
+  let timer: NodeJS.Timeout;
+  let granted = 0;
+  const arm = (ms: number) => {
+    timer = setTimeout(() => {
+      const now = sampleCpu(pid);
+      const starved = first && now ? now.waitedMs - first.waitedMs : 0;
+      const owed = Math.min(starved, MAX_STARVED_STRETCH * timeoutMs) - granted;
+      if (owed >= 1) {
+        granted += owed;
+        arm(owed);
+      } else {
+        onExpire();
+      }
+    }, ms);
+  };
+  arm(timeoutMs);
+  return {
+    cancel: () => clearTimeout(timer),
+    /** CPU used and time starved since the watchdog started (undefined where unknown). */
+    usage(): { cpuMs?: number; starvedMs?: number } {
+      const now = sampleCpu(pid);
+      if (!first || !now) return {};
+      return { cpuMs: Math.round(now.cpuMs - first.cpuMs), starvedMs: Math.round(now.waitedMs - first.waitedMs) };
+    },
+  };
 }
 
 const live = new Set<number>();
@@ -49,7 +91,7 @@ export class ChannelReader {
   private pending = '';
   private prefix: string;
 
-  constructor(nonce: string, private readonly onMessage?: (message: HarnessMessage) => void) {
+  constructor(nonce: string, public onMessage?: (message: HarnessMessage) => void) {
     this.prefix = `${CHANNEL_PREFIX}${nonce} `;
   }
 
@@ -135,19 +177,24 @@ export function launch(spec: LaunchSpec, nonce: string, timeoutMs: number): Prom
     child.stdout.on('data', (chunk: string) => reader.stdout(chunk));
     child.stderr.on('data', (chunk: string) => reader.keep(chunk));
 
-    const timer = setTimeout(() => {
+    const watchdog = startWatchdog(child.pid, timeoutMs, () => {
       timedOut = true;
       if (child.pid !== undefined) killGroup(child.pid, 'SIGKILL');
-    }, timeoutMs);
+    });
+    // The process exits right after its completion line: its CPU figures are read then.
+    let usage: { cpuMs?: number; starvedMs?: number } = {};
+    reader.onMessage = (message) => {
+      if (message.type === 'complete') usage = watchdog.usage();
+    };
 
     let settled = false;
     const finish = (exitCode: number | null, signal: string | null) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      watchdog.cancel();
       endGroup(child);
       reader.end();
-      resolve({ messages: reader.messages, outputTail: reader.tail, exitCode, signal, timedOut, malformed: reader.malformed, durationMs: Math.round(performance.now() - started) });
+      resolve({ messages: reader.messages, outputTail: reader.tail, exitCode, signal, timedOut, malformed: reader.malformed, durationMs: Math.round(performance.now() - started), ...usage });
     };
     child.on('error', (error) => {
       reader.keep(`failed to start ${spec.argv[0]}: ${error.message}\n`);

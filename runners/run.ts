@@ -17,7 +17,9 @@ import type { TestFile } from './discover.ts';
 import { classifyFile, launch, type ProcessOutcome } from './launch.ts';
 import { runtimes, findRuntime } from './runtimes/index.ts';
 import { WarmPool } from './warm.ts';
-import { readTimings, recordTimings, scheduleOrder, timingKey, type Timings } from './schedule.ts';
+import { jobsFor, readCost, readTimings, recordCost, recordTimings, scheduleOrder, timingKey, UNKNOWN_COST_JOBS_PER_CORE, type CostHistory, type Timings } from './schedule.ts';
+import { measureMachine, REFERENCE_START_CPU_MS, scaleFor, watchEventLoop } from './calibrate.ts';
+import { runCpuMs } from './cpu.ts';
 import { RuntimeUnavailable, type LaunchRequest, type LocatedRuntime, type RuntimeAdapter, type WarmLaunchRequest } from './runtime.ts';
 import { suiteVersion } from './version.ts';
 import { parseVersionRequest, provideVersion } from './runtime-cache.ts';
@@ -30,13 +32,14 @@ export class UsageError extends Error {
 // Every file finishes in well under a second on a healthy runtime; the watchdog is for the unhealthy.
 export const DEFAULT_FILE_TIMEOUT_MS = 5_000;
 
-// Runtime processes at once. A test file spends most of its time waiting on the network and on
-// bounded "must happen" / "must not happen" windows, not on the CPU, so several files per core
-// overlap those waits. Measured on the whole 4-runtime matrix on 2 cores: 4 jobs 21-24 s, 6 jobs
-// 17.7 s, 8 jobs 14.7-15.5 s, with the CPU still idle more than half the time and 0 flaky subtests
-// over 20 repetitions at 8 (npm run check:flaky; npm run bench:suite prints the current figures).
-// Capped, because the fixture server and the runner share one thread of the host.
-export const DEFAULT_JOBS = Math.min(16, 4 * os.availableParallelism());
+/** Files' running time a run needs before its overhead share replaces the one in the history. */
+const MIN_RUN_MS_FOR_SHARE = 20_000;
+
+// Runtime processes at once, when --jobs does not say: as many as the cores can carry, from the
+// CPU cost of the run's files in earlier runs on this machine (runners/schedule.ts: jobsFor). More
+// jobs than that made runs slower and red (issue 14: 8 jobs on a slow 2-core machine). This is the
+// figure without any history: 2 per core.
+export const DEFAULT_JOBS = Math.min(16, UNKNOWN_COST_JOBS_PER_CORE * os.availableParallelism());
 
 export const PROCESS_MODELS: readonly ProcessModel[] = ['per-file', 'warm'];
 export type ProcessModel = NonNullable<RuntimeRecord['processes']>['model'];
@@ -59,7 +62,8 @@ export interface RunOptions {
   fixtures?: FixtureAddresses;
   /** Called once the runtimes are known, before any file runs: each runtime row and how many files it will run. */
   onStart?: (plan: { runtime: string; files: number }[]) => void;
-  /** Called with a line worth telling the user about the run's set-up (e.g. why PostgreSQL is missing). */
+  /** One line for the user that is not a result: why PostgreSQL is missing, a warm process given up
+   * for a process per file; default: stderr. */
   onNotice?: (line: string) => void;
   /** Called after every file, for progress output. */
   onFile?: (file: FileRecord, results: ResultRecord[]) => void;
@@ -80,8 +84,9 @@ interface RuntimePlan {
   record: RuntimeRecord;
   /** Runtime processes started for files, warm ones included. */
   launched: number;
-  /** A warm process of this runtime failed to start: the rest of its files get a process each. */
-  warmFailed?: boolean;
+  /** A warm process of this runtime failed to start: the rest of its files get a process each;
+   * why, in words. */
+  warmFailed?: string;
 }
 
 export async function run(options: RunOptions): Promise<RunResults> {
@@ -95,6 +100,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
   let addresses = options.fixtures ?? (fixtures = await (await import('../echo-server/index.ts')).startFixtures()).addresses;
   // The interop tier's real servers (PostgreSQL, SMTP) start only for runs that include it.
   let interop: InteropFixtures | undefined;
+  const notice = options.onNotice ?? ((line: string) => process.stderr.write(`${line}\n`));
   if (!addresses.interop && options.files.some((f) => f.meta.tier === 'interop')) {
     try {
       interop = await (await import('../interop/index.ts')).startInterop();
@@ -103,8 +109,21 @@ export async function run(options: RunOptions): Promise<RunResults> {
       throw error;
     }
     addresses = { ...addresses, interop: interop.addresses };
-    if (interop.addresses.postgresUnavailable) options.onNotice?.(`interop tier: ${interop.addresses.postgresUnavailable}; its PostgreSQL scenarios are PRECONDITION_FAILED`);
+    if (interop.addresses.postgresUnavailable) notice(`interop tier: ${interop.addresses.postgresUnavailable}; its PostgreSQL scenarios are PRECONDITION_FAILED`);
   }
+  const runStarted = performance.now();
+  const cpuAtStart = runCpuMs();
+  // The machine's figures, before any runtime process adds its load (runners/calibrate.ts).
+  let figures;
+  try {
+    figures = await measureMachine(addresses);
+  } catch (error) {
+    await fixtures?.stop();
+    await interop?.stop();
+    throw error;
+  }
+  const scale = options.timeoutMultiplier ?? scaleFor(figures);
+  const cores = os.availableParallelism();
   const workRoot = await mkdtemp(path.join(os.tmpdir(), 'sockets-conformance-run-'));
   const caFile = path.join(workRoot, 'fixture-ca.pem');
   // Runtimes trust this file; the interop servers have a CA of their own.
@@ -115,7 +134,12 @@ export async function run(options: RunOptions): Promise<RunResults> {
   const perf: PerfRecord[] = [];
   const notRun: string[] = [];
   const measured: Timings = {};
-  const jobCount = options.jobs ?? DEFAULT_JOBS;
+  const cost: CostHistory = { files: {} };
+  let starvedMs = 0;
+  const fileKeys = plans.flatMap((p) => options.files.map((f) => timingKey(p.record.id, f.file)));
+  const chosen = options.jobs !== undefined ? { jobs: options.jobs, rule: '--jobs' } : jobsFor(fileKeys, await readCost(), cores);
+  const jobCount = chosen.jobs;
+  const loop = watchEventLoop();
   // Idle warm processes of every runtime may wait beside the busy ones.
   const warmPool = (options.processModel ?? DEFAULT_PROCESS_MODEL) === 'warm' ? new WarmPool(jobCount + plans.length) : undefined;
   try {
@@ -140,13 +164,13 @@ export async function run(options: RunOptions): Promise<RunResults> {
             notRun.push(`${plan.record.id}: ${testFile.file}`);
             return;
           }
-          const timeoutMs = Math.round((options.timeoutMs ?? testFile.meta.timeoutMs ?? DEFAULT_FILE_TIMEOUT_MS) * (options.timeoutMultiplier ?? 1) * (plan.adapter.timeoutFactor ?? 1));
+          const timeoutMs = Math.round((options.timeoutMs ?? testFile.meta.timeoutMs ?? DEFAULT_FILE_TIMEOUT_MS) * scale * (plan.adapter.timeoutFactor ?? 1));
           const nonce = randomUUID();
-          const context = { nonce, fixtures: addresses, runtime: plan.record.id, ...(options.perf ? { perf: options.perf } : {}) };
+          const context = { nonce, fixtures: addresses, runtime: plan.record.id, windowScale: scale, ...(options.perf ? { perf: options.perf } : {}) };
           let outcome: ProcessOutcome;
           try {
             const request = { located: plan.located, bundle: build.bundles.get(testFile.file)!, context, fixtures: addresses, workDir, caFile };
-            outcome = await runInProcess(plan, request, build, timeoutMs, warmPool);
+            outcome = await runInProcess(plan, request, build, timeoutMs, warmPool, notice);
           } catch (error) {
             // Our own failure to launch costs this file only.
             outcome = { messages: [], outputTail: `runner error: ${(error as Error).message}`, exitCode: null, signal: null, timedOut: false, malformed: 0, durationMs: 0 };
@@ -161,16 +185,34 @@ export async function run(options: RunOptions): Promise<RunResults> {
           results.push(...subtests);
           for (const m of outcome.messages) if (m.type === 'figure' && Number.isFinite(m.value)) perf.push(toPerfRecord(plan.record.id, m));
           measured[timingKey(file.runtime, file.file)] = file.durationMs;
+          starvedMs += outcome.starvedMs ?? 0;
+          // A file cut short by its watchdog says nothing about what it costs when it runs.
+          if (outcome.cpuMs !== undefined && !outcome.timedOut) {
+            cost.files[timingKey(file.runtime, file.file)] = { cpuMs: outcome.cpuMs, runMs: Math.max(1, file.durationMs - (outcome.starvedMs ?? 0)) };
+          }
           options.onFile?.(file, subtests);
         } });
       }
     }
     // After the builds: a module that does not bundle is a usage error, with nothing shown before it.
     options.onStart?.(plans.map((p) => ({ runtime: p.record.id, files: options.files.length })));
-    await pool(scheduleOrder(jobs, await readTimings()).map((job) => job.start), jobCount);
+    const order = scheduleOrder(jobs, await readTimings()).map((job) => job.start);
+    // The CPU spent while files run, beside the files' own: what grows with the jobs (the runner
+    // and its fixture server at work, warm processes' start-up), without the run's fixed costs.
+    const poolCpuStart = runCpuMs();
+    await pool(order, jobCount);
+    await warmPool?.close();
+    const poolCpuEnd = runCpuMs();
     await recordTimings(measured);
+    const fileCpu = Object.values(cost.files).reduce((s, c) => s + c.cpuMs, 0);
+    const fileRunMs = Object.values(cost.files).reduce((s, c) => s + c.runMs, 0);
+    // A handful of files says too little about the rest to replace what a bigger run measured.
+    if (fileRunMs >= MIN_RUN_MS_FOR_SHARE && poolCpuStart !== null && poolCpuEnd !== null && !options.signal?.aborted) {
+      cost.runnerShare = Math.round((Math.max(0, poolCpuEnd - poolCpuStart - fileCpu) / fileRunMs) * 1000) / 1000;
+    }
+    await recordCost(cost);
   } finally {
-    warmPool?.close();
+    await warmPool?.close();
     await rm(workRoot, { recursive: true, force: true });
     await fixtures?.stop();
     await interop?.stop();
@@ -181,6 +223,22 @@ export async function run(options: RunOptions): Promise<RunResults> {
     (order.get(a.runtime)! - order.get(b.runtime)!) || a.file.localeCompare(b.file);
   files.sort(byRuntimeThenFile);
   results.sort(byRuntimeThenFile);
+  const cpuAtEnd = runCpuMs();
+  const calibration: RunResults['calibration'] = {
+    scale,
+    scaleSource: options.timeoutMultiplier !== undefined ? '--timeout-multiplier' : 'measured',
+    runtimeStartMs: figures.runtimeStartMs,
+    ...(figures.runtimeStartCpuMs !== null ? { runtimeStartCpuMs: figures.runtimeStartCpuMs } : {}),
+    referenceStartCpuMs: REFERENCE_START_CPU_MS,
+    loopbackRoundTripMs: figures.loopbackRoundTripMs,
+    eventLoopDelayMs: loop.stop(),
+    jobs: jobCount,
+    jobsRule: chosen.rule,
+    cores,
+    ...(cpuAtStart !== null && cpuAtEnd !== null ? { cpuMs: Math.round(cpuAtEnd - cpuAtStart) } : {}),
+    wallMs: Math.round(performance.now() - runStarted),
+    ...(cpuAtStart !== null ? { starvedMs: Math.round(starvedMs) } : {}),
+  };
   return {
     schemaVersion: SCHEMA_VERSION,
     startedAt,
@@ -189,7 +247,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
     draft: { ...DRAFT },
     runtimes: plans.map((p) => ({
       ...p.record,
-      processes: { model: warmPool && p.adapter.launchWarm && !p.warmFailed ? 'warm' : 'per-file', launched: p.launched + (warmPool?.spawned.get(p.record.id) ?? 0) },
+      processes: { model: warmPool && p.adapter.launchWarm && !p.warmFailed ? 'warm' : 'per-file', launched: p.launched + (warmPool?.spawned.get(p.record.id) ?? 0), ...(p.warmFailed ? { fallback: p.warmFailed } : {}) },
     })),
     host: { os: os.platform(), arch: os.arch(), release: os.release() },
     results,
@@ -197,12 +255,13 @@ export async function run(options: RunOptions): Promise<RunResults> {
     ...(perf.length > 0 ? { perf } : {}),
     unavailable,
     interrupted: options.signal?.aborted ? { signal: String(options.signal.reason ?? 'aborted'), filesNotRun: notRun } : null,
+    calibration,
   };
 }
 
 /** Runs one file in a warm process of its runtime where the model and the runtime allow it, else in
  * a process of its own. */
-async function runInProcess(plan: RuntimePlan, request: LaunchRequest, build: WarmLaunchRequest['build'], timeoutMs: number, warmPool: WarmPool | undefined): Promise<ProcessOutcome> {
+async function runInProcess(plan: RuntimePlan, request: LaunchRequest, build: WarmLaunchRequest['build'], timeoutMs: number, warmPool: WarmPool | undefined, notice: (line: string) => void): Promise<ProcessOutcome> {
   const { launchWarm } = plan.adapter;
   if (warmPool && launchWarm && !plan.warmFailed) {
     const { located, fixtures, workDir, caFile } = request;
@@ -217,7 +276,10 @@ async function runInProcess(plan: RuntimePlan, request: LaunchRequest, build: Wa
     // A warm process that could not even start (workerd evaluates every file's worker at start-up,
     // so one file that throws at load stops them all) would cost every file: this runtime goes on
     // with a process per file, and this file runs again in one.
-    plan.warmFailed = true;
+    if (!plan.warmFailed) {
+      plan.warmFailed = warm.startFailure;
+      notice(`${plan.record.id}: leaving the warm process model, each remaining file gets a process of its own: the warm process failed to start: ${warm.startFailure}`);
+    }
   }
   plan.launched++;
   return launch(await plan.adapter.launch(request), request.context.nonce, timeoutMs);

@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { readTimings, recordTimings, scheduleOrder, timingKey } from './schedule.ts';
+import { jobsFor, readTimings, recordTimings, scheduleOrder, timingKey } from './schedule.ts';
 
 const job = (runtime: string, file: string, declaredTimeoutMs?: number) => ({ runtime, file, declaredTimeoutMs });
 const names = (jobs: { runtime: string; file: string }[]) => jobs.map((j) => `${j.runtime} ${j.file}`);
@@ -52,5 +52,26 @@ describe('timing history', () => {
     assert.deepEqual(await readTimings(), {});
     await writeFile(path.join(dir, 'timings.json'), '{"node a": 5, "node b": "slow", "node c": -1}');
     assert.deepEqual(await readTimings(), { 'node a': 5 });
+  });
+});
+
+describe('jobsFor', () => {
+  const keys = ['node a', 'node b', 'deno a', 'deno b'];
+  it('without history for most files, runs 2 jobs per core', () => {
+    assert.equal(jobsFor(keys, { files: { 'node a': { cpuMs: 10, runMs: 100 } } }, 2).jobs, 4);
+  });
+  it('fills the cores with the files\' CPU share plus what the run spends outside them, and no more', () => {
+    const files = Object.fromEntries(keys.map((k) => [k, { cpuMs: 300, runMs: 1000 }]));
+    // 0.3 + 0.2 of a core per running file: 4 of them fill 2 cores.
+    assert.equal(jobsFor(keys, { files, runnerShare: 0.2 }, 2).jobs, 4);
+    // CPU-bound files: one per core.
+    const heavy = Object.fromEntries(keys.map((k) => [k, { cpuMs: 1000, runMs: 1000 }]));
+    assert.equal(jobsFor(keys, { files: heavy }, 2).jobs, 2);
+  });
+  it('never goes below 1 job or above 4 per core', () => {
+    const files = Object.fromEntries(keys.map((k) => [k, { cpuMs: 1, runMs: 1000 }]));
+    assert.equal(jobsFor(keys, { files }, 2).jobs, 8);
+    const hog = Object.fromEntries(keys.map((k) => [k, { cpuMs: 5000, runMs: 1000 }]));
+    assert.equal(jobsFor(keys, { files: hog }, 2).jobs, 1);
   });
 });

@@ -69,3 +69,69 @@ export async function recordTimings(measured: Timings): Promise<void> {
     // The cache directory is not writable: the next run falls back to declared timeouts.
   }
 }
+
+// The number of runtime processes at once. A file's cost is the CPU time it used over the time it
+// ran without waiting for a CPU (both from earlier runs on this machine, runners/cpu.ts); jobs that
+// each need that share of a core, plus the runner's own share per job (the fixture server and the
+// bookkeeping, which grow with the jobs), fill the cores and no more:
+//   jobs = floor(cores / (file CPU + runner CPU) per uncontended second of the files), 1 to 4 per core.
+// Counting only uncontended time keeps the rule from feeding on itself: an overcommitted run's
+// files take longer while using the same CPU, which would otherwise read as cheaper files.
+// With no history for most of the run's files the rule cannot know, and runs 2 jobs per core.
+
+/** CPU cost of files in earlier runs on this machine. */
+export interface CostHistory {
+  /** Per runtime × file: CPU ms, and wall ms less the time spent waiting for a CPU. */
+  files: Record<string, { cpuMs: number; runMs: number }>;
+  /** CPU outside the files' own figures while files run (runner, fixture server, warm processes'
+   * start-up) per ms of files running, from the last run long enough to measure it. */
+  runnerShare?: number;
+}
+
+export const MAX_JOBS_PER_CORE = 4;
+export const UNKNOWN_COST_JOBS_PER_CORE = 2;
+
+export function jobsFor(keys: readonly string[], history: CostHistory, cores: number): { jobs: number; rule: string } {
+  const cap = Math.min(16, MAX_JOBS_PER_CORE * cores);
+  const known = keys.map((k) => history.files[k]).filter((c): c is { cpuMs: number; runMs: number } => c !== undefined && c.runMs > 0);
+  if (known.length < keys.length / 2) {
+    const jobs = Math.min(cap, UNKNOWN_COST_JOBS_PER_CORE * cores);
+    return { jobs, rule: `${UNKNOWN_COST_JOBS_PER_CORE} per core: no CPU history for ${keys.length - known.length} of ${keys.length} files` };
+  }
+  const cpu = known.reduce((s, c) => s + c.cpuMs, 0);
+  const run = known.reduce((s, c) => s + c.runMs, 0);
+  const share = cpu / run + (history.runnerShare ?? 0);
+  const jobs = Math.max(1, Math.min(cap, Math.floor(cores / Math.max(share, 1e-6))));
+  return { jobs, rule: `${cores} cores / ${share.toFixed(2)} of a core per running file (CPU ÷ uncontended wall of ${known.length} files in earlier runs, runner included), at most ${MAX_JOBS_PER_CORE} per core` };
+}
+
+const costFile = () => path.join(cacheRoot(), 'cost.json');
+
+export async function readCost(): Promise<CostHistory> {
+  try {
+    const value = JSON.parse(await readFile(costFile(), 'utf8')) as Partial<CostHistory>;
+    const files: CostHistory['files'] = {};
+    for (const [key, c] of Object.entries(value.files ?? {})) {
+      if (c && Number.isFinite(c.cpuMs) && Number.isFinite(c.runMs) && c.cpuMs >= 0 && c.runMs >= 0) files[key] = { cpuMs: c.cpuMs, runMs: c.runMs };
+    }
+    const share = value.runnerShare;
+    return { files, ...(typeof share === 'number' && Number.isFinite(share) && share >= 0 ? { runnerShare: share } : {}) };
+  } catch {
+    return { files: {} };
+  }
+}
+
+/** Merges this run's costs into the history (same write-then-rename as the timings). */
+export async function recordCost(measured: CostHistory): Promise<void> {
+  if (Object.keys(measured.files).length === 0) return;
+  try {
+    const previous = await readCost();
+    const merged: CostHistory = { files: { ...previous.files, ...measured.files }, ...(measured.runnerShare !== undefined ? { runnerShare: measured.runnerShare } : previous.runnerShare !== undefined ? { runnerShare: previous.runnerShare } : {}) };
+    await mkdir(cacheRoot(), { recursive: true });
+    const temporary = `${costFile()}.${process.pid}.${Date.now()}`;
+    await writeFile(temporary, JSON.stringify(merged));
+    await rename(temporary, costFile());
+  } catch {
+    // Not writable: the next run uses the default rule.
+  }
+}

@@ -126,10 +126,15 @@ export default function (): void {
 }
 `);
       const files = [...(await discoverTestFiles(dir)), ...pick('opened')];
-      const { perFile, warm } = await both({ files, runtimes: ['workerd'], fixtures: fixtures.addresses, jobs: 1 });
+      const notices: string[] = [];
+      const { perFile, warm } = await both({ files, runtimes: ['workerd'], fixtures: fixtures.addresses, jobs: 1, onNotice: (line) => notices.push(line) });
       assert.deepEqual(verdicts(warm), verdicts(perFile));
       assert.equal(warm.files.find((f) => f.file === 'opened.any.ts')!.status, 'OK');
       assert.equal(launched(warm)!.model, 'per-file');
+      // Said once, with the reason, and kept in the record.
+      assert.equal(notices.length, 1, notices.join('\n'));
+      assert.match(notices[0]!, /^workerd: leaving the warm process model.*failed to start: it exited with code \d+ after listening on 0 of its 2 sockets/);
+      assert.match(launched(warm)!.fallback ?? '', /exited with code/);
       await noWorkerdLeftovers();
     } finally {
       await rm(dir, { recursive: true, force: true });

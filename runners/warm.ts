@@ -4,11 +4,18 @@
 // what it reported; a file during which the process dies is a CRASH (or ERROR, after a clean exit);
 // a file that overruns its timeout is a TIMEOUT. In both of the last cases the process is killed
 // with its group and the next file gets a new one.
+//
+// A file's watchdog starts when the file does. A warm workerd process evaluates every worker of the
+// run before it listens (0.6 s alone on the development machine, 2-3 s with eight of them starting
+// at once on two busy cores): counting that start-up against the first file it runs is what turned
+// healthy files into TIMEOUTs (a different subtest each time, wherever the watchdog cut in) and,
+// when the start-up alone outlasted the watchdog, what sent workerd silently to a process per file.
+// The start-up has a bound of its own, and overrunning it is said as such (startFailure).
 
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { HarnessContext, WarmRequest } from '../records/channel.ts';
-import { ChannelReader, endGroup, spawnGroup, type ProcessOutcome } from './launch.ts';
+import { ChannelReader, endGroup, spawnGroup, startWatchdog, type ProcessOutcome } from './launch.ts';
 import type { WarmLaunchSpec } from './runtime.ts';
 
 /** How long a file may take to report its completion on stdout after its HTTP response has ended
@@ -18,8 +25,10 @@ const COMPLETION_GRACE_MS = 1_000;
 interface CurrentFile {
   started: number;
   timedOut: boolean;
-  timer: NodeJS.Timeout;
+  watchdog: ReturnType<typeof startWatchdog> | null;
   resolve: (outcome: ProcessOutcome) => void;
+  /** Set while the file waits for its worker to listen: the process's start-up is on the clock. */
+  startup?: ReturnType<typeof startWatchdog>;
 }
 
 export class WarmProcess {
@@ -33,6 +42,11 @@ export class WarmProcess {
   /** Port per socket name, filled from the process's control descriptor (http transport). */
   private readonly ports = new Map<string, number>();
   private portWaiters: (() => void)[] = [];
+  /** Why the process never got ready, when the runner ended its start-up. */
+  private startupOverrun: string | null = null;
+  private markClosed!: () => void;
+  /** Settles once the process has ended and been reaped. */
+  readonly closed = new Promise<void>((resolve) => { this.markClosed = resolve; });
 
   constructor(readonly key: string, private readonly spec: WarmLaunchSpec) {
     this.child = spawnGroup(spec, 'pipe', spec.http !== undefined);
@@ -45,7 +59,11 @@ export class WarmProcess {
       this.reader.keep(`failed to start ${spec.argv[0]}: ${error.message}\n`);
       this.onExit(null, null);
     });
-    this.child.on('close', (code, signal) => this.onExit(code, signal));
+    this.child.on('close', (code, signal) => {
+      this.onExit(code, signal);
+      this.markClosed();
+    });
+    this.child.on('error', () => this.markClosed());
   }
 
   get alive(): boolean {
@@ -55,6 +73,15 @@ export class WarmProcess {
   /** Ended before it was ready for files: an http process that never reported all its sockets. */
   get failedToStart(): boolean {
     return this.exited !== null && this.spec.http !== undefined && this.ports.size < Object.keys(this.spec.http.socketOf).length;
+  }
+
+  /** Why it failed to start, in a few words, for the one line the runner prints. */
+  get startFailure(): string {
+    if (this.startupOverrun) return this.startupOverrun;
+    const sockets = this.spec.http ? Object.keys(this.spec.http.socketOf).length : 0;
+    const how = this.exited?.signal ? `was killed by ${this.exited.signal}` : `exited with code ${this.exited?.code}`;
+    const last = this.reader.tail.trim().split('\n').at(-1)?.slice(0, 200);
+    return `it ${how} after listening on ${this.ports.size} of its ${sockets} sockets (a file that throws at load stops them all)${last ? `: ${last}` : ''}`;
   }
 
   /** Still running, not busy with a file, and able to run this bundle. */
@@ -72,21 +99,16 @@ export class WarmProcess {
     this.reader.reset(context.nonce);
     const request: WarmRequest = { bundle, context };
     return new Promise((resolve) => {
-      const current: CurrentFile = {
-        started: performance.now(),
-        timedOut: false,
-        resolve,
-        timer: setTimeout(() => {
-          current.timedOut = true;
-          if (this.spec.http && this.ports.size < Object.keys(this.spec.http.socketOf).length) {
-            this.reader.keep(`[the runtime had reported ${this.ports.size} of its ${Object.keys(this.spec.http.socketOf).length} sockets listening]\n`);
-          }
-          endGroup(this.child);
-        }, timeoutMs),
-      };
+      const current: CurrentFile = { started: performance.now(), timedOut: false, resolve, watchdog: null };
       this.current = current;
-      if (this.spec.http) void this.post(this.spec.http.socketOf[bundle]!, request, current);
-      else this.child.stdin!.write(`${JSON.stringify(request)}\n`);
+      if (this.spec.http) {
+        void this.post(this.spec.http.socketOf[bundle]!, request, current, timeoutMs);
+      } else {
+        // A warm host starts as fast as a process of its own per file, whose watchdog also
+        // covers its start: the first file's clock includes it here too.
+        current.watchdog = this.watchdog(current, timeoutMs);
+        this.child.stdin!.write(`${JSON.stringify(request)}\n`);
+      }
     });
   }
 
@@ -95,9 +117,29 @@ export class WarmProcess {
     endGroup(this.child);
   }
 
-  private async post(socket: string, request: WarmRequest, current: CurrentFile): Promise<void> {
+  private watchdog(current: CurrentFile, timeoutMs: number) {
+    return startWatchdog(this.child.pid, timeoutMs, () => {
+      current.timedOut = true;
+      endGroup(this.child);
+    });
+  }
+
+  private async post(socket: string, request: WarmRequest, current: CurrentFile, timeoutMs: number): Promise<void> {
     try {
+      if (!this.ports.has(socket)) {
+        // The start-up gets a bound of its own, the file's timeout again, counted like a file's.
+        current.startup = startWatchdog(this.child.pid, timeoutMs, () => {
+          const sockets = Object.keys(this.spec.http!.socketOf).length;
+          this.startupOverrun = `its start-up (every file of the run loaded as a worker) had reported ${this.ports.size} of its ${sockets} sockets listening after ${timeoutMs} ms of running time`;
+          endGroup(this.child);
+        });
+      }
       const port = await this.portOf(socket);
+      current.startup?.cancel();
+      current.startup = undefined;
+      if (this.current !== current) return;
+      current.started = performance.now();
+      current.watchdog = this.watchdog(current, timeoutMs);
       const response = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', body: JSON.stringify(request) });
       const body = await response.text();
       if (this.current !== current) return;
@@ -159,7 +201,9 @@ export class WarmProcess {
     const current = this.current;
     if (!current) return;
     this.current = null;
-    clearTimeout(current.timer);
+    current.startup?.cancel();
+    const usage = current.watchdog?.usage() ?? {};
+    current.watchdog?.cancel();
     // A file that overran its time leaves the process in an unknown state: it does not run another.
     if (current.timedOut) endGroup(this.child);
     current.resolve({
@@ -170,6 +214,7 @@ export class WarmProcess {
       timedOut: current.timedOut,
       malformed: this.reader.malformed,
       durationMs: Math.round(performance.now() - current.started),
+      ...usage,
     });
   }
 }
@@ -205,7 +250,11 @@ export class WarmPool {
     else process.kill();
   }
 
-  close(): void {
-    for (const process of this.idle.splice(0)) process.kill();
+  /** Ends the idle processes; resolves once they are gone (at most a second later), so that the
+   * run's CPU figure includes theirs. */
+  async close(): Promise<void> {
+    const ending = this.idle.splice(0);
+    for (const process of ending) process.kill();
+    await Promise.race([Promise.all(ending.map((p) => p.closed)), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
   }
 }

@@ -7,6 +7,7 @@ import { combineRepeats } from '../../runners/repeat.ts';
 import { DEFAULT_FILE_TIMEOUT_MS, DEFAULT_JOBS, DEFAULT_PROCESS_MODEL, PROCESS_MODELS, run, UsageError, type ProcessModel } from '../../runners/run.ts';
 import { parseShard, selectShard } from '../../runners/shard.ts';
 import { requiredFailures } from '../../reporters/summary.ts';
+import { calibrationLine } from '../../reporters/format.ts';
 import { terminalMatrix } from '../../reporters/matrix.ts';
 import { SPEC_ANCHORS } from '../../tests/requirements.ts';
 import { DEFAULT_EXPECTATIONS_DIR, hasUnexpected, judge, loadForRun } from '../judge.ts';
@@ -27,7 +28,7 @@ interface RunFlags {
   filter?: string;
   timeout?: number;
   timeoutMultiplier?: number;
-  jobs: number;
+  jobs?: number;
   processModel: ProcessModel;
   out: string;
   repeat: number;
@@ -51,8 +52,8 @@ export function registerRun(program: Command): void {
     .option('--runtime-external <specifiers>', 'module specifiers a --runtime-command runtime provides itself (kept out of the bundle), comma-separated')
     .option('--filter <text>', 'only test files whose path or anchors contain this text')
     .addOption(new Option('--timeout <ms>', `per-file timeout in ms (default: the file's own, else ${DEFAULT_FILE_TIMEOUT_MS})`).argParser(positiveNumber('--timeout')))
-    .addOption(new Option('--timeout-multiplier <n>', 'multiplies every file timeout (slow machines)').argParser(positiveNumber('--timeout-multiplier')))
-    .addOption(new Option('--jobs <n>', 'runtime processes at once').argParser(positiveNumber('--jobs', true)).default(DEFAULT_JOBS))
+    .addOption(new Option('--timeout-multiplier <n>', 'scale of every file timeout and "must happen" bound, instead of the one measured at the start of the run').argParser(positiveNumber('--timeout-multiplier')))
+    .addOption(new Option('--jobs <n>', `runtime processes at once (default: as many as the cores carry, from the CPU cost of the files in earlier runs; ${DEFAULT_JOBS} without history)`).argParser(positiveNumber('--jobs', true)))
     .addOption(new Option('--process-model <model>', 'warm: runtime processes that run files one after another, replaced after a crash or timeout (node, deno and bun load each file into a running process; workerd serves every file of the run from one process, falling back to a process per file if that process cannot start); per-file: a new runtime process for every file').choices(PROCESS_MODELS).default(DEFAULT_PROCESS_MODEL))
     .addOption(new Option('--repeat <n>', 'run each selected file n times and report the subtests whose status changed').argParser(positiveNumber('--repeat', true)).default(1))
     .option('--shard <i/n>', 'run shard i of n (a stable subset of the files, for CI job matrices)')
@@ -112,6 +113,8 @@ export function registerRun(program: Command): void {
           process.stdout.write(`${results.repeat.flaky.length} flaky subtests over ${results.repeat.times} repetitions\n`);
         }
         process.stdout.write(`${results.results.length} subtests, ${failing.length} required not passing; results in ${written}\n`);
+        const calibration = calibrationLine(results);
+        if (calibration) process.stdout.write(`${calibration}\n`);
         process.stdout.write(judged.lines.join('\n') + '\n');
         if (results.interrupted) process.stdout.write(c.red(`interrupted by ${results.interrupted.signal}: ${results.interrupted.filesNotRun.length} file(s) not run or cut short\n`));
         process.exitCode = interrupt.signal.aborted ? 130 : judged.written.length === 0 && (hasUnexpected(judged.comparison) || judged.flaky.length > 0) ? 1 : 0;

@@ -32,6 +32,7 @@ export async function main(file: string, connect: Connect, register: RegisterTes
   await runFile({
     file,
     nonce: context.nonce,
+    windowScale: context.windowScale,
     register,
     context: { connect, fixtures: context.fixtures, runtime: context.runtime, unhandledRejections: unhandled.reasons, perf: context.perf },
     // Writes to a pipe are synchronous in Node on Linux; the exit below waits for the flush anyway.

@@ -26,6 +26,7 @@ export function main(file: string, connect: Connect, register: RegisterTests) {
       await runFile({
         file,
         nonce: context.nonce,
+    windowScale: context.windowScale,
         register,
         context: { connect, fixtures: context.fixtures, runtime: context.runtime, unhandledRejections: unhandled.reasons, perf: context.perf },
         write: (line) => console.log(line.endsWith('\n') ? line.slice(0, -1) : line),

@@ -5,7 +5,7 @@ import { closeAtEnd, readGreeting } from '../lib/fixture.ts';
 import { ByteReader } from '../lib/io.ts';
 import { describeValue, observe } from '../lib/observe.ts';
 import type { Socket } from '../lib/sockets-api.ts';
-import { settlesWithin } from '../lib/timing.ts';
+import { settlesWithinBound as settlesWithin } from '../lib/timing.ts';
 import { describeSettlement, MUST_SETTLE_MS, readOutcome } from '../lib/windows.ts';
 
 export const meta: FileMeta = {

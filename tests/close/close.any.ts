@@ -2,10 +2,10 @@
 // with the reason given, and rejects a pending opened with it.
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
 import { encode } from '../lib/bytes.ts';
-import { closeAtEnd, parseReport, queryConnection, waitClosed } from '../lib/fixture.ts';
+import { closeAtEnd, parseReport, queryConnection, waitClosedBound } from '../lib/fixture.ts';
 import { ByteReader } from '../lib/io.ts';
 import { describeValue, observeOutcome } from '../lib/observe.ts';
-import { settledNow, settlesWithin } from '../lib/timing.ts';
+import { scaledMs, settledNow, settlesWithinBound } from '../lib/timing.ts';
 import { assert_thenable, describeRead, describeSettlement, fulfilsWithin, MUST_SETTLE_MS, quietWindow, readOutcome, rejectsWithin, startClose } from '../lib/windows.ts';
 
 /** A reason nobody else could produce, so a rejection with it can only come from close(reason). */
@@ -69,8 +69,8 @@ export default function ({ connect, fixtures }: TestContext): void {
     const socket = closeAtEnd(t, connect(fixtures.services.report.ipv4));
     const { id } = parseReport(await ByteReader.of(socket.readable).readLine());
     startClose(socket);
-    const report = await waitClosed(connect, fixtures, id, MUST_SETTLE_MS);
-    assert_true(report.closed, `the server saw the connection close within ${MUST_SETTLE_MS} ms`);
+    const report = await waitClosedBound(connect, fixtures, id, MUST_SETTLE_MS);
+    assert_true(report.closed, `the server saw the connection close within ${scaledMs(MUST_SETTLE_MS)} ms`);
   }, 'after close() the server sees the connection closed');
 
   promise_test(async (t) => {
@@ -112,7 +112,7 @@ export default function ({ connect, fixtures }: TestContext): void {
     assert_equals(await reader.readText(1), 'A', 'a write before close() goes through');
     startClose(socket);
     await rejectsWithin(writer.write(encode('B')), 'a write after close()');
-    const report = await waitClosed(connect, fixtures, id, MUST_SETTLE_MS);
+    const report = await waitClosedBound(connect, fixtures, id, MUST_SETTLE_MS);
     assert_equals(report.bytesIn, 1, 'the server received the byte written before close() and nothing after');
   }, 'after close() a write rejects and its bytes never reach the server');
 
@@ -137,8 +137,8 @@ export default function ({ connect, fixtures }: TestContext): void {
     // The draft cancels the readable with the reason, and a cancelled stream's pending read reports
     // done; only an implementation that errors the stream instead shows the reason. Both are seen here.
     await observeOutcome(t, async () => {
-      const outcome = await settlesWithin(pending, MUST_SETTLE_MS);
-      if (outcome.state !== 'fulfilled') return `the pending read is still pending ${MUST_SETTLE_MS} ms after close(reason)`;
+      const outcome = await settlesWithinBound(pending, MUST_SETTLE_MS);
+      if (outcome.state !== 'fulfilled') return `the pending read is still pending ${scaledMs(MUST_SETTLE_MS)} ms after close(reason)`;
       const read = outcome.value;
       if (read.kind === 'error' && read.reason === reason) return 'the pending read rejects with the reason given to close()';
       return `the pending read: ${describeRead(read)}`;

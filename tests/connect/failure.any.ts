@@ -6,7 +6,7 @@ import { addressOf } from '../lib/address-form.ts';
 import { assert_socket_error, connectionFailure, rejectionOf } from '../lib/errors.ts';
 import { describeValue, observeOutcome } from '../lib/observe.ts';
 import { encode } from '../lib/bytes.ts';
-import { settlesWithin, type Settlement } from '../lib/timing.ts';
+import { scaledMs, settlesWithinBound, type Settlement } from '../lib/timing.ts';
 
 // The stream was already ended or errored when opened rejected, so a read settles at once; the
 // window only keeps an implementation that leaves it hanging from costing the rest of the file.
@@ -14,7 +14,7 @@ const STOP_WINDOW_MS = 1000;
 
 /** A read that ended (done) or rejected: either way the readable stopped. */
 function assert_read_stops(outcome: Settlement<ReadableStreamReadResult<Uint8Array>>, what: string): void {
-  assert_not_equals(outcome.state, 'pending', `${what} is still pending ${STOP_WINDOW_MS} ms after the failure`);
+  assert_not_equals(outcome.state, 'pending', `${what} is still pending ${scaledMs(STOP_WINDOW_MS)} ms after the failure`);
   if (outcome.state === 'fulfilled') {
     assert_true(outcome.value.done, `${what} ends instead of yielding ${describeValue(outcome.value.value)}`);
   }
@@ -83,14 +83,14 @@ export default function ({ connect, fixtures }: TestContext): void {
     const reader = socket.readable.getReader();
     const read = reader.read();
     await connectionFailure(socket, 'the refused connection');
-    assert_read_stops(await settlesWithin(read, STOP_WINDOW_MS), 'the pending read');
+    assert_read_stops(await settlesWithinBound(read, STOP_WINDOW_MS), 'the pending read');
   }, 'a read pending when the connection fails ends or rejects without data');
 
   promise_test(async (t) => {
     const socket = closeAtEnd(t, connect(refused));
     await connectionFailure(socket, 'the refused connection');
     const reader = socket.readable.getReader();
-    assert_read_stops(await settlesWithin(reader.read(), STOP_WINDOW_MS), 'a read after the failure');
+    assert_read_stops(await settlesWithinBound(reader.read(), STOP_WINDOW_MS), 'a read after the failure');
   }, 'a read after the connection failed ends or rejects without data');
 
   promise_test(async (t) => {
@@ -115,8 +115,8 @@ export default function ({ connect, fixtures }: TestContext): void {
     // Step 7 cancels the readable with the error; a cancelled stream's read reports done, so whether
     // the error shows depends on the implementation erroring the stream instead.
     await observeOutcome(t, async () => {
-      const read = await settlesWithin(socket.readable.getReader().read(), STOP_WINDOW_MS);
-      if (read.state === 'pending') return `a read is still pending ${STOP_WINDOW_MS} ms after the failure`;
+      const read = await settlesWithinBound(socket.readable.getReader().read(), STOP_WINDOW_MS);
+      if (read.state === 'pending') return `a read is still pending ${scaledMs(STOP_WINDOW_MS)} ms after the failure`;
       if (read.state === 'fulfilled') return read.value.done ? 'a read reports done' : `a read yields ${describeValue(read.value.value)}`;
       return read.reason === openedError ? 'a read rejects with the error that rejected opened' : `a read rejects with another error: ${describeValue(read.reason)}`;
     });

@@ -2,7 +2,8 @@
 // an AbortSignal `signal` option for connect() that closes the socket when it is aborted.
 // Not in the draft: reported, never judged, never counted (web-platform-tests' `.tentative` files).
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
-import { closeAtEnd, readReport, waitClosed } from '../lib/fixture.ts';
+import { closeAtEnd, readReport, waitClosedBound } from '../lib/fixture.ts';
+import { scaledMs } from '../lib/timing.ts';
 import { ByteReader } from '../lib/io.ts';
 import type { SocketOptions } from '../lib/sockets-api.ts';
 import { rejectsWithin } from '../lib/windows.ts';
@@ -36,7 +37,7 @@ export default function ({ connect, fixtures }: TestContext): void {
     const socket = closeAtEnd(t, connect(fixtures.services.report.ipv4, withSignal(controller.signal)));
     const { id } = await readReport(ByteReader.of(socket.readable));
     controller.abort();
-    const report = await waitClosed(connect, fixtures, id, CLOSE_WAIT_MS);
-    assert_true(report.closed, `the server saw the connection closed after the abort (it waited ${CLOSE_WAIT_MS} ms)`);
+    const report = await waitClosedBound(connect, fixtures, id, CLOSE_WAIT_MS);
+    assert_true(report.closed, `the server saw the connection closed after the abort (it waited ${scaledMs(CLOSE_WAIT_MS)} ms)`);
   }, 'aborting the signal of an open socket closes its connection (issue #34)');
 }

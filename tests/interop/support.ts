@@ -6,7 +6,7 @@ import type { InteropAddresses, PostgresFixture, ReceivedMail } from '../../reco
 import type { TestContext } from '../lib/test-file.ts';
 import { ByteReader, writeText } from '../lib/io.ts';
 import { describeValue } from '../lib/observe.ts';
-import { settlesWithin } from '../lib/timing.ts';
+import { scaledMs, settlesWithinBound } from '../lib/timing.ts';
 
 /** Loopback work that takes milliseconds on a healthy runtime; a client still waiting after this
  * long is stuck (a TLS upgrade that never completes, a close nobody reports). */
@@ -29,16 +29,16 @@ export function postgresOf(ctx: TestContext): PostgresFixture {
 
 /** The value of `promise`, failing the subtest if it rejects or is still pending after `ms`. */
 export async function within<T>(promise: Promise<T>, what: string, ms = CLIENT_BOUND_MS): Promise<T> {
-  const settled = await settlesWithin(promise, ms);
-  if (settled.state === 'pending') assert_unreached(`${what}: no answer after ${ms} ms (the client hangs)`);
+  const settled = await settlesWithinBound(promise, ms);
+  if (settled.state === 'pending') assert_unreached(`${what}: no answer after ${scaledMs(ms)} ms (the client hangs)`);
   if (settled.state === 'rejected') assert_unreached(`${what}: ${describeError(settled.reason)}`);
   return (settled as { state: 'fulfilled'; value: T }).value;
 }
 
 /** The reason `promise` rejects with, failing the subtest if it fulfils or is still pending after `ms`. */
 export async function rejectionWithin(promise: Promise<unknown>, what: string, ms = CLIENT_BOUND_MS): Promise<unknown> {
-  const settled = await settlesWithin(promise, ms);
-  if (settled.state === 'pending') assert_unreached(`${what}: neither succeeded nor failed after ${ms} ms (the client hangs)`);
+  const settled = await settlesWithinBound(promise, ms);
+  if (settled.state === 'pending') assert_unreached(`${what}: neither succeeded nor failed after ${scaledMs(ms)} ms (the client hangs)`);
   if (settled.state === 'fulfilled') assert_unreached(`${what}: succeeded with ${describeValue(settled.value)}, expected an error`);
   return (settled as { state: 'rejected'; reason: unknown }).reason;
 }
@@ -52,7 +52,7 @@ export function describeError(error: unknown): string {
 export function cleanupWithin(t: TestharnessTest, close: () => Promise<unknown> | unknown): void {
   t.add_cleanup(async () => {
     try {
-      await settlesWithin(Promise.resolve().then(close), 1_000);
+      await settlesWithinBound(Promise.resolve().then(close), 1_000);
     } catch {
       // A client that throws on close has already lost its connection.
     }
@@ -77,6 +77,6 @@ export async function receivedMail(ctx: TestContext, tokenText: string): Promise
     if ('error' in answer) assert_unreached(`the SMTP fixture: ${answer.error}`);
     return answer as ReceivedMail;
   } finally {
-    await settlesWithin(socket.close(), 1_000);
+    await settlesWithinBound(socket.close(), 1_000);
   }
 }

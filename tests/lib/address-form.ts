@@ -7,7 +7,7 @@
 import type { FixtureAddresses, ServiceName } from '../../records/fixtures.ts';
 import { endpointOf, hostPort, type Family } from './fixture.ts';
 import type { AnySocketAddress, Connect } from './sockets-api.ts';
-import { settlesWithin } from './timing.ts';
+import { settlesWithinBound } from './timing.ts';
 
 type Ipv6Form = 'dictionary' | 'string' | null;
 
@@ -24,7 +24,7 @@ async function reaches(connect: Connect, address: AnySocketAddress): Promise<boo
     return false;
   }
   try {
-    const opened = await settlesWithin(Promise.resolve(socket.opened), PROBE_WINDOW_MS);
+    const opened = await settlesWithinBound(Promise.resolve(socket.opened), PROBE_WINDOW_MS);
     return opened.state === 'fulfilled';
   } finally {
     try {

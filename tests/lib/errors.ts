@@ -4,6 +4,7 @@
 // `instanceof TypeError` and leave the message prefix to the SocketError tests.
 
 import { describeValue } from './observe.ts';
+import { scaledMs, settlesWithinBound } from './timing.ts';
 
 export const SOCKET_ERROR_PREFIX = 'SocketError: ';
 
@@ -56,14 +57,8 @@ export async function connectionFailure(socket: { opened?: unknown; closed?: unk
   assert_thenable(signal, `${description}: opened or closed`);
   // A refused port or a failed handshake on loopback is reported within milliseconds; the bound
   // only keeps a connection that never fails (and so never settles closed) from costing the file.
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), FAILURE_WINDOW_MS); });
-  try {
-    const first = await Promise.race([signal.then(() => 'fulfilled' as const, () => 'rejected' as const), late]);
-    if (first === 'late') assert_unreached(`${description}: no failure reported within ${FAILURE_WINDOW_MS} ms`);
-  } finally {
-    clearTimeout(timer);
-  }
+  const first = await settlesWithinBound(signal, FAILURE_WINDOW_MS);
+  if (first.state === 'pending') assert_unreached(`${description}: no failure reported within ${scaledMs(FAILURE_WINDOW_MS)} ms`);
   return rejectionOf(signal, description);
 }
 

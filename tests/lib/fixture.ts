@@ -6,6 +6,7 @@ import type { ConnectionReport, Endpoint, FixtureAddresses, ServiceName } from '
 import { ByteReader, writeText } from './io.ts';
 import type { Connect, Socket, SocketInfo } from './sockets-api.ts';
 import { assert_thenable } from './errors.ts';
+import { runningTime, scaledMs } from './timing.ts';
 
 export type Family = 'ipv4' | 'ipv6';
 export const FAMILIES: readonly Family[] = ['ipv4', 'ipv6'];
@@ -74,6 +75,24 @@ export function queryConnection(connect: Connect, fixtures: FixtureAddresses, id
  * `ms` milliseconds if it has not (the report's `closed` says which). */
 export function waitClosed(connect: Connect, fixtures: FixtureAddresses, id: string, ms: number): Promise<ConnectionReport> {
   return askControl(connect, fixtures, `WAIT-CLOSED ${id} ${ms}\n`);
+}
+
+/** Like waitClosed, for a close that must happen: the server waits `ms` × the run's scale, and asks
+ * again for as long as this runtime has not yet had that much running time (tests/lib/timing.ts),
+ * so a runtime starved of CPU is not judged by the server's clock. */
+export async function waitClosedBound(connect: Connect, fixtures: FixtureAddresses, id: string, ms: number): Promise<ConnectionReport> {
+  const clock = runningTime(scaledMs(ms));
+  let expired = false;
+  void clock.done.then(() => { expired = true; });
+  try {
+    for (;;) {
+      // The control service caps one wait at 5 s (echo-server/control.ts).
+      const report = await waitClosed(connect, fixtures, id, Math.min(scaledMs(ms), 5_000));
+      if (report.closed || expired) return report;
+    }
+  } finally {
+    clock.cancel();
+  }
 }
 
 /** Reads the connection report the `report` and `tls-report` services send first. */

@@ -6,7 +6,7 @@ import { closeAtEnd, readReport } from './fixture.ts';
 import { ByteReader } from './io.ts';
 import { outcomeOf } from './errors.ts';
 import { describeValue } from './observe.ts';
-import { settlesWithin } from './timing.ts';
+import { scaledMs, settlesWithinBound } from './timing.ts';
 
 // Loopback answers at once; the window only bounds an observation of a socket that never opens.
 const OBSERVE_WINDOW_MS = 1000;
@@ -17,12 +17,12 @@ export async function describeTlsOptionWithOff(t: TestharnessTest, connect: Conn
   const socket = closeAtEnd(t, outcome.value);
   let openedText = 'opened is not a promise';
   if (typeof socket.opened?.then === 'function') {
-    const opened = await settlesWithin(socket.opened, OBSERVE_WINDOW_MS);
+    const opened = await settlesWithinBound(socket.opened, OBSERVE_WINDOW_MS);
     if (opened.state === 'rejected') return `opened rejected with ${describeValue(opened.reason)}`;
-    if (opened.state === 'pending') return `opened still pending after ${OBSERVE_WINDOW_MS} ms`;
+    if (opened.state === 'pending') return `opened still pending after ${scaledMs(OBSERVE_WINDOW_MS)} ms`;
     openedText = `opened gave ${describeValue(opened.value)}`;
   }
-  const report = await settlesWithin(readReport(ByteReader.of(socket.readable)), OBSERVE_WINDOW_MS);
+  const report = await settlesWithinBound(readReport(ByteReader.of(socket.readable)), OBSERVE_WINDOW_MS);
   if (report.state !== 'fulfilled') return `${openedText}, but the server's report did not arrive`;
   return `the option was ignored: a ${report.value.tls ? 'TLS' : 'plain'} connection was made; ${openedText}`;
 }

@@ -14,17 +14,18 @@
 import type { FixtureAddresses } from '../../records/fixtures.ts';
 import { ByteReader, writeText } from './io.ts';
 import type { Connect, Socket } from './sockets-api.ts';
-import { settlesWithin, type Settlement } from './timing.ts';
+import { scaledMs, settlesWithinBound, type Settlement } from './timing.ts';
 import { describeValue } from './observe.ts';
 
-/** Upper bound for a promise that must settle; loopback needs milliseconds. */
+/** Upper bound for a promise that must settle; loopback needs milliseconds. Times the run's scale,
+ * in running time of the runtime (tests/lib/timing.ts: settlesWithinBound). */
 export const MUST_SETTLE_MS = 1000;
 
 /** How `promise` settled, failing the subtest if it is still pending after MUST_SETTLE_MS. */
 export async function settleWithin<T>(promise: Promise<T>, what: string): Promise<Exclude<Settlement<T>, { state: 'pending' }>> {
   assert_thenable(promise, what);
-  const settlement = await settlesWithin(promise, MUST_SETTLE_MS);
-  if (settlement.state === 'pending') assert_unreached(`${what}: still pending after ${MUST_SETTLE_MS} ms`);
+  const settlement = await settlesWithinBound(promise, MUST_SETTLE_MS);
+  if (settlement.state === 'pending') assert_unreached(`${what}: still pending after ${scaledMs(MUST_SETTLE_MS)} ms`);
   return settlement as Exclude<Settlement<T>, { state: 'pending' }>;
 }
 

@@ -4,10 +4,10 @@
 // writable alone does not resolve it; it says nothing of both directions ending with allowHalfOpen
 // true. So this is observed, not judged.
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
-import { closeAtEnd, readGreeting, waitClosed } from '../lib/fixture.ts';
+import { closeAtEnd, readGreeting, waitClosedBound } from '../lib/fixture.ts';
 import { ByteReader } from '../lib/io.ts';
 import { observeOutcome } from '../lib/observe.ts';
-import { settlesWithin } from '../lib/timing.ts';
+import { scaledMs, settlesWithinBound } from '../lib/timing.ts';
 import { describeSettlement, fulfilsWithin, MUST_SETTLE_MS } from '../lib/windows.ts';
 import { REPORTS } from './reports.ts';
 
@@ -31,9 +31,9 @@ export default function ({ connect, fixtures }: TestContext): void {
       await fulfilsWithin(reader.readToEnd(), 'the read up to the server\'s FIN');
       // greet-then-fin closes its side for good once it sees ours: both directions are then over.
       await fulfilsWithin(socket.writable.getWriter().close(), 'closing the writable');
-      const server = await waitClosed(connect, fixtures, id, 2000);
-      const closed = await settlesWithin(socket.closed, MUST_SETTLE_MS);
-      const when = closed.state === 'pending' ? ` ${MUST_SETTLE_MS} ms later` : '';
+      const server = await waitClosedBound(connect, fixtures, id, 2000);
+      const closed = await settlesWithinBound(socket.closed, MUST_SETTLE_MS);
+      const when = closed.state === 'pending' ? ` ${scaledMs(MUST_SETTLE_MS)} ms later` : '';
       return `with the server's side ${server.closed ? 'closed' : 'still open'}, closed was ${describeSettlement(closed)}${when}`;
     });
   }, 'what closed does once the server\'s FIN was read and the writable closed (allowHalfOpen true)');

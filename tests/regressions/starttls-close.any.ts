@@ -3,7 +3,7 @@
 // any other (#starttls-method), and closed is resolved when close() is called (#closed-attribute).
 // Reproduced with the fixture's starttls service: a plain phase, the upgrade, data both ways, close().
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
-import { waitClosed } from '../lib/fixture.ts';
+import { waitClosedBound } from '../lib/fixture.ts';
 import { tlsRoundTrip, upgrade } from '../lib/starttls.ts';
 import { describeSettlement, settleWithin } from '../lib/windows.ts';
 import { REPORTS } from './reports.ts';
@@ -33,7 +33,7 @@ export default function ({ connect, fixtures }: TestContext): void {
     const { secure, id } = await upgrade(t, connect, fixtures);
     assert_equals(await tlsRoundTrip(secure, 'QUIT\r\n'), 'QUIT\r\n', 'an echo over TLS');
     secure.close()?.catch?.(() => {});
-    const report = await waitClosed(connect, fixtures, id, 2000);
+    const report = await waitClosedBound(connect, fixtures, id, 2000);
     assert_true(report.closed, 'the server saw the upgraded connection closed within 2 s of close()');
   }, 'after close() on the socket startTls() returned, the server sees the connection closed');
 }

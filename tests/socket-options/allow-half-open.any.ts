@@ -2,11 +2,11 @@
 // service sends one line and its FIN, then records every byte that arrives after it.
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
 import type { SocketOptions } from '../lib/sockets-api.ts';
-import { closeAtEnd, readGreeting, waitClosed } from '../lib/fixture.ts';
+import { closeAtEnd, readGreeting, waitClosedBound } from '../lib/fixture.ts';
 import { ByteReader, writeText } from '../lib/io.ts';
 import { decode, fromBase64 } from '../lib/bytes.ts';
 import { rejectionOf } from '../lib/errors.ts';
-import { settlesWithin } from '../lib/timing.ts';
+import { scaledMs, settlesWithinBound } from '../lib/timing.ts';
 
 export const meta: FileMeta = {
   title: 'allowHalfOpen: false closes the writable on the server\'s FIN, true keeps it writable',
@@ -43,8 +43,8 @@ export default function ({ connect, fixtures }: TestContext): void {
     const socket = closeAtEnd(t, connect(endpoint, options));
     const reader = ByteReader.of(socket.readable);
     const id = await readGreeting(reader, 'HELLO');
-    const rest = await settlesWithin(reader.readToEnd(), FIN_WINDOW_MS);
-    assert_equals(rest.state, 'fulfilled', `the readable ends after the server's FIN (waited ${FIN_WINDOW_MS} ms)`);
+    const rest = await settlesWithinBound(reader.readToEnd(), FIN_WINDOW_MS);
+    assert_equals(rest.state, 'fulfilled', `the readable ends after the server's FIN (waited ${scaledMs(FIN_WINDOW_MS)} ms)`);
     if (rest.state === 'fulfilled') assert_equals(rest.value.byteLength, 0, 'nothing follows the greeting before the FIN');
     return { socket, id };
   }
@@ -55,7 +55,7 @@ export default function ({ connect, fixtures }: TestContext): void {
     const text = 'written after the FIN\n';
     await writeText(writer, text);
     await writer.close();
-    const report = await waitClosed(connect, fixtures, id, CLOSE_WAIT_MS);
+    const report = await waitClosedBound(connect, fixtures, id, CLOSE_WAIT_MS);
     assert_equals(decode(fromBase64(report.receivedAfterFin)), text, 'the server received the bytes written after its FIN');
   }, 'with allowHalfOpen true, bytes written after the server\'s FIN reach the server');
 
@@ -68,8 +68,8 @@ export default function ({ connect, fixtures }: TestContext): void {
       const { socket, id } = await readUntilFin(t, options);
       const writer = socket.writable.getWriter();
       await rejectionOf(writer.write(new TextEncoder().encode('written after the FIN\n')), 'a write after the FIN was read');
-      const report = await waitClosed(connect, fixtures, id, CLOSE_WAIT_MS);
-      assert_true(report.closed, `the client closed the connection after the FIN (the server waited ${CLOSE_WAIT_MS} ms)`);
+      const report = await waitClosedBound(connect, fixtures, id, CLOSE_WAIT_MS);
+      assert_true(report.closed, `the client closed the connection after the FIN (the server waited ${scaledMs(CLOSE_WAIT_MS)} ms)`);
       assert_equals(report.receivedAfterFinBytes, 0, 'no byte reached the server after its FIN');
     }, name);
   }

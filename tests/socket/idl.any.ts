@@ -8,13 +8,13 @@
 // the attributes lack [SameObject], while the prose has one socket's streams and promises stay the
 // same objects, which socket/members.any.ts checks.
 import type { FileMeta, TestContext } from '../lib/test-file.ts';
-import { closeAtEnd, readGreeting, waitClosed } from '../lib/fixture.ts';
+import { closeAtEnd, readGreeting, waitClosedBound } from '../lib/fixture.ts';
 import { decode, fromBase64 } from '../lib/bytes.ts';
 import { isSocketError, outcomeOf } from '../lib/errors.ts';
 import { ByteReader, writeText } from '../lib/io.ts';
 import { describeValue } from '../lib/observe.ts';
 import type { Connect, Socket, SocketOptions } from '../lib/sockets-api.ts';
-import { settlesWithin } from '../lib/timing.ts';
+import { scaledMs, settlesWithinBound } from '../lib/timing.ts';
 import { upgrade } from '../lib/starttls.ts';
 
 const ATTRIBUTES = ['readable', 'writable', 'opened', 'closed', 'upgraded'] as const;
@@ -99,13 +99,13 @@ export default function ({ connect, fixtures }: TestContext): void {
       ['a socket that is still connecting', () => connect(fixtures.services.echo.ipv4)],
       ['a socket whose connection was refused', async () => {
         const socket = connect(fixtures.services.refused.ipv4);
-        await settlesWithin(Promise.resolve(socket.closed), FIN_WINDOW_MS);
+        await settlesWithinBound(Promise.resolve(socket.closed), FIN_WINDOW_MS);
         return socket;
       }],
       ['a socket that was already closed', async () => {
         const socket = connect(fixtures.services.echo.ipv4);
         Promise.resolve(socket.close()).catch(() => {});
-        await settlesWithin(Promise.resolve(socket.closed), FIN_WINDOW_MS);
+        await settlesWithinBound(Promise.resolve(socket.closed), FIN_WINDOW_MS);
         return socket;
       }],
       ['the original socket after startTls()', async () => (await upgrade(t, connect, fixtures)).socket],
@@ -156,13 +156,13 @@ export default function ({ connect, fixtures }: TestContext): void {
     const socket = closeAtEnd(t, (connect as Connect)(fixtures.services['greet-then-fin'].ipv4, options));
     const reader = ByteReader.of(socket.readable);
     const id = await readGreeting(reader, 'HELLO');
-    const rest = await settlesWithin(reader.readToEnd(), FIN_WINDOW_MS);
-    assert_equals(rest.state, 'fulfilled', `the readable ends after the server's FIN (waited ${FIN_WINDOW_MS} ms)`);
+    const rest = await settlesWithinBound(reader.readToEnd(), FIN_WINDOW_MS);
+    assert_equals(rest.state, 'fulfilled', `the readable ends after the server's FIN (waited ${scaledMs(FIN_WINDOW_MS)} ms)`);
     const writer = socket.writable.getWriter();
     const text = 'written after the FIN\n';
     await writeText(writer, text);
     await writer.close();
-    const report = await waitClosed(connect, fixtures, id, CLOSE_WAIT_MS);
+    const report = await waitClosedBound(connect, fixtures, id, CLOSE_WAIT_MS);
     assert_equals(decode(fromBase64(report.receivedAfterFin)), text, 'the server received the bytes written after its FIN, as with allowHalfOpen true');
   }, 'allowHalfOpen 1 is converted to true: bytes written after the server\'s FIN reach it');
 }

@@ -142,7 +142,7 @@ describe('--version and help', () => {
   it('run --help states the defaults the code uses, and how workerd runs warm', async () => {
     const help = (await cli(['run', '--help'])).stdout.replace(/\s+/g, ' ');
     assert.match(help, new RegExp(`--timeout <ms> per-file timeout in ms \\(default: the file's own, else ${DEFAULT_FILE_TIMEOUT_MS}\\)`));
-    assert.match(help, new RegExp(`--jobs <n> runtime processes at once \\(default: ${DEFAULT_JOBS}\\)`));
+    assert.match(help, new RegExp(`--jobs <n> runtime processes at once \\(default: as many as the cores carry, from the CPU cost of the files in earlier runs; ${DEFAULT_JOBS} without history\\)`));
     assert.match(help, new RegExp(`default: "${DEFAULT_PROCESS_MODEL}"`));
     assert.match(help, /workerd serves every file of the run from one process/);
     assert.doesNotMatch(help, /workerd always per-file/);

@@ -70,7 +70,6 @@ export function registerRun(program: Command): void {
       const filtered = filterFiles(await discoverTestFiles(), opts.filter);
       if (filtered.length === 0) throw new UsageError(`--filter "${opts.filter}" selects no test file (see \`sockets-conformance list\`)`);
       const files = shard ? selectShard(filtered, shard) : filtered;
-      await prepareOutDir(opts.out);
       const commandRuntimes = commandAdapters(opts);
       const expectations = await loadForRun(opts.expectations, { creating: opts.updateExpectations, extraRuntimes: commandRuntimes.map((r) => r.id) });
       // Command runtimes join the runtimes asked for; alone, they are the whole run.

@@ -18,11 +18,11 @@ export const DEFAULT_EXPECTATIONS_DIR = fromRoot('expectations');
 /** Loads and checks every expectations file up front, so a malformed one costs no run (exit 2). A
  * folder named on the command line must exist unless the run is about to write it: a typo would
  * otherwise pass silently as "expect everything to pass". */
-export async function loadForRun(dir: string = DEFAULT_EXPECTATIONS_DIR, options: { creating?: boolean } = {}): Promise<Map<string, LoadedExpectations>> {
+export async function loadForRun(dir: string = DEFAULT_EXPECTATIONS_DIR, options: { creating?: boolean; extraRuntimes?: string[] } = {}): Promise<Map<string, LoadedExpectations>> {
   if (dir !== DEFAULT_EXPECTATIONS_DIR && !options.creating && !(await stat(dir).then((s) => s.isDirectory(), () => false))) {
     throw new UsageError(`--expectations ${dir}: no such folder (--update-expectations creates it)`);
   }
-  return loadAllExpectations(dir, runtimes.map((r) => r.id));
+  return loadAllExpectations(dir, [...runtimes.map((r) => r.id), ...(options.extraRuntimes ?? [])]);
 }
 
 export interface Judgement {
@@ -49,6 +49,14 @@ export async function judge(
       const file = await writeExpectations(options.update, e);
       written.push(file);
       expectations.set(e.runtime, { source: file, expectations: e });
+    }
+  }
+  // A version from npm (`node@22.23.5`) with no file of its own is judged by its runtime's file: the
+  // question such a run answers is "does this version differ from what we know of the runtime".
+  for (const r of raw.runtimes) {
+    const family = expectations.get(r.name);
+    if (!expectations.has(r.id) && family && r.id.startsWith(`${r.name}@`) && !r.impl) {
+      expectations.set(r.id, { source: family.source, expectations: { ...family.expectations, runtime: r.id } });
     }
   }
   const results = applySkips(raw, expectations);

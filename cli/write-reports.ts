@@ -1,6 +1,7 @@
 // Where outputs go: every reporter's text written into one folder. The reporters only format; this
 // module alone touches the file system for them, so `run --out` and `report --from` write the same.
 
+import type { HistoryResults } from '../records/history.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +26,8 @@ export type Format = (typeof FORMATS)[number];
 
 export interface WriteOptions {
   formats?: readonly Format[];
+  /** Histories for the HTML report's timeline and CONFORMANCE.md's History section. */
+  histories?: readonly HistoryResults[];
   /** The suite's catalogue and files; read from this checkout when not given. */
   index?: SuiteIndex;
   /** The expectations files of the run: their reasons name the causes of failures in every report,
@@ -72,8 +75,8 @@ export async function writeReports(results: RunResults, dir: string, options: Wr
   if (formats.has('junit')) await put('junit.xml', junitXml(results));
   if (formats.has('markdown')) await put('report.md', markdownReport(results, { anchorOrder, expectations }));
   if (formats.has('coverage')) await put('coverage.md', coverageMarkdown(buildCoverage(index!, results)));
-  if (formats.has('conformance')) await put('CONFORMANCE.md', conformanceMarkdown(results, { anchorOrder, expectations }));
-  if (formats.has('html')) await put('report.html', htmlReport(results, { anchorOrder, index, expectations, sourceUrl: options.sourceUrl }));
+  if (formats.has('conformance')) await put('CONFORMANCE.md', conformanceMarkdown(results, { anchorOrder, expectations, histories: options.histories ? [...options.histories] : undefined }));
+  if (formats.has('html')) await put('report.html', htmlReport(results, { anchorOrder, index, expectations, sourceUrl: options.sourceUrl, histories: options.histories }));
   if (formats.has('badges')) {
     for (const b of badges(results)) {
       await put(`badges/${safeName(b.runtime)}.svg`, badgeSvg(b));

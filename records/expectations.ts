@@ -126,7 +126,7 @@ function describe(error: ErrorObject): { where: string; what: string } {
   }
 }
 
-/** Checks parsed content; `knownRuntimes` are adapter ids (a row `node+impl` is known when `node` is). */
+/** Checks parsed content; `knownRuntimes` are adapter ids (a row `node+impl` or `node@22.23.5` is known when `node` is). */
 export function checkExpectations(value: unknown, source: string, knownRuntimes?: readonly string[]): Expectations {
   if (!validate(value)) {
     // A failed oneOf lists each branch's complaint before its own; its own is the one a person needs.
@@ -135,7 +135,8 @@ export function checkExpectations(value: unknown, source: string, knownRuntimes?
     throw new ExpectationsError(`${source}: ${where} ${what}`);
   }
   const expectations = value as unknown as Expectations;
-  const base = expectations.runtime.split('+')[0]!;
+  // `node+impl` and `node@22.23.5` are rows of the adapter `node`.
+  const base = expectations.runtime.split(/[+@]/)[0]!;
   if (knownRuntimes && !knownRuntimes.includes(base)) {
     throw new ExpectationsError(`${source}: $.runtime "${expectations.runtime}" is not a known runtime (known: ${knownRuntimes.join(', ')})`);
   }

@@ -2,7 +2,9 @@
 // a table per anchor, the runtimes' versions, and where runtimes disagree (optional and
 // informational subtests whose status or message differs), with each runtime's observation.
 
+import type { HistoryResults } from '../records/history.ts';
 import type { ResultRecord, RunResults } from '../records/result.ts';
+import { historySummaryMarkdown } from './history.ts';
 import { anchorUrl, buildMatrix, calibrationLine, draftText, mdCell, orderKeys } from './format.ts';
 import { causesMarkdown, markdownMatrix, perfMarkdown, runtimesTable } from './markdown.ts';
 import type { ExpectationLookup } from './causes.ts';
@@ -57,6 +59,9 @@ export interface ConformanceOptions {
   expectations?: ExpectationLookup;
   /** How many causes each runtime's part opens with (default 5). */
   topCauses?: number;
+  /** Histories of runtimes over several versions (sockets-conformance history), for a short
+   * "History" section. */
+  histories?: HistoryResults[];
 }
 
 export function conformanceMarkdown(results: RunResults, options: ConformanceOptions = {}): string {
@@ -154,6 +159,10 @@ export function conformanceMarkdown(results: RunResults, options: ConformanceOpt
   }
   const perf = perfMarkdown(results, options.perfRun);
   if (perf.length > 0) out.push('## Performance (informational)', '', ...perf);
+  if (options.histories?.length) {
+    out.push('## History', '', 'The suite over several versions of a runtime (`sockets-conformance history`); symbols per version, oldest first: ✓ pass, ◐ some subtests pass, ✗ fail.', '');
+    for (const h of options.histories) out.push(...historySummaryMarkdown(h));
+  }
   return out.join('\n');
 }
 

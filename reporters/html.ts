@@ -8,6 +8,8 @@
 // (reporters/html-script.ts). The page builds its DOM from the embedded records with textContent
 // only, so no record text is ever parsed as HTML.
 
+import type { HistoryResults } from '../records/history.ts';
+import { historyTimelineHtml } from './history.ts';
 import { LEVELS, SUBTEST_STATUSES, type ResultRecord, type RunResults } from '../records/result.ts';
 import { causeCount, causesByRuntime, type Cause, type ExpectationLookup, type ExpectationNote } from './causes.ts';
 import { buildCoverage } from './coverage.ts';
@@ -17,6 +19,8 @@ import { PAGE_SCRIPT } from './html-script.ts';
 export interface HtmlOptions {
   anchorOrder?: readonly string[];
   index?: SuiteIndex;
+  /** Histories over several versions of a runtime: a timeline section each (reporters/history.ts). */
+  histories?: readonly HistoryResults[];
   /** Expectations entries: each subtest shows its own, and their reasons name the causes. */
   expectations?: ExpectationLookup;
   /** Where a test file's source is read: `{file}` is replaced by its path under tests/, `{path}` by
@@ -233,6 +237,7 @@ ${runtimeRows.join('\n')}</table>
 ${filesHtml}
 ${perfHtml(results)}
 ${coverageHtml}
+${(options.histories ?? []).map(historyTimelineHtml).join('\n')}
 <script type="application/json" id="data">${scriptJson(data)}</script>
 <script>${PAGE_SCRIPT}</script>
 </body>

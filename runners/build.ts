@@ -34,7 +34,7 @@ export class BuildError extends Error {
 
 export async function buildBundles(request: BuildRequest): Promise<BuildOutput> {
   const started = performance.now();
-  const keyText = JSON.stringify({ v: 2, root: projectRoot, target: request.target, connect: request.connectModule, sockets: mapsSocketsModule(request), files: request.files.map((f) => f.absolutePath) });
+  const keyText = JSON.stringify({ v: 3, root: projectRoot, target: request.target, connect: request.connectModule, sockets: mapsSocketsModule(request), files: request.files.map((f) => f.absolutePath) });
   const key = createHash('sha256').update(keyText).digest('hex').slice(0, 16);
   const outDir = path.join(cacheRoot(), key);
   const manifestPath = path.join(outDir, 'manifest.json');
@@ -69,7 +69,8 @@ export async function buildBundles(request: BuildRequest): Promise<BuildOutput> 
       metafile: true,
       logLevel: 'silent',
       // The polyfill and test helpers are plain ESM; a CJS dependency gets a `require` shim on Node-like platforms.
-      banner: request.target.platform === 'node' ? { js: "import { createRequire as __scCreateRequire } from 'node:module'; const require = __scCreateRequire(import.meta.url);" } : undefined,
+      // Older workerd builds (--runtime workerd@VERSION) leave import.meta.url undefined.
+      banner: request.target.platform === 'node' ? { js: "import { createRequire as __scCreateRequire } from 'node:module'; const require = __scCreateRequire(import.meta.url || 'file:///bundle.mjs');" } : undefined,
       absWorkingDir: projectRoot,
     });
   } catch (error) {

@@ -22,6 +22,7 @@ import { measureMachine, REFERENCE_START_CPU_MS, scaleFor, watchEventLoop } from
 import { runCpuMs } from './cpu.ts';
 import { RuntimeUnavailable, type LaunchRequest, type LocatedRuntime, type RuntimeAdapter, type WarmLaunchRequest } from './runtime.ts';
 import { suiteVersion } from './version.ts';
+import { parseVersionRequest, provideVersion } from './runtime-cache.ts';
 
 /** A problem with the user's input or environment: one line, exit code 2. */
 export class UsageError extends Error {
@@ -73,6 +74,8 @@ export interface RunOptions {
   processModel?: ProcessModel;
   /** For the performance tier's files: how much each figure measures (handed to the harness). */
   perf?: PerfPlan;
+  /** Lines for the user about the run's preparation (a runtime version being installed from npm). */
+  onNote?: (line: string) => void;
 }
 
 interface RuntimePlan {
@@ -88,7 +91,7 @@ interface RuntimePlan {
 
 export async function run(options: RunOptions): Promise<RunResults> {
   const startedAt = new Date().toISOString();
-  const { plans, unavailable } = await planRuntimes(options.runtimes, options.impl, options.availableRuntimes ?? runtimes);
+  const { plans, unavailable } = await planRuntimes(options.runtimes, options.impl, options.availableRuntimes ?? runtimes, options.onNote);
   const connectOverride = options.impl ? await resolveImpl(options.impl) : undefined;
 
   let fixtures: Fixtures | undefined;
@@ -282,11 +285,13 @@ async function runInProcess(plan: RuntimePlan, request: LaunchRequest, build: Wa
   return launch(await plan.adapter.launch(request), request.context.nonce, timeoutMs);
 }
 
-async function planRuntimes(requested: (string | RuntimeAdapter)[] | undefined, impl: string | undefined, available: readonly RuntimeAdapter[]) {
+async function planRuntimes(requested: (string | RuntimeAdapter)[] | undefined, impl: string | undefined, available: readonly RuntimeAdapter[], onNote?: (line: string) => void) {
   const explicit = requested !== undefined;
-  const adapters = explicit
-    ? requested.map((id) => (typeof id !== 'string' ? id : findRuntime(id) ?? fail(`unknown runtime "${id}"; known runtimes: ${runtimes.map((r) => r.id).join(', ')}`)))
-    : [...available];
+  const adapters: RuntimeAdapter[] = [];
+  for (const id of explicit ? requested : available) {
+    if (typeof id !== 'string') adapters.push(id);
+    else adapters.push(await resolveRuntime(id, onNote));
+  }
   const plans: RuntimePlan[] = [];
   const unavailable: { name: string; reason: string }[] = [];
   for (const adapter of adapters) {
@@ -305,7 +310,7 @@ async function planRuntimes(requested: (string | RuntimeAdapter)[] | undefined, 
       located,
       record: {
         id: implName ? `${adapter.id}+${implName}` : adapter.id,
-        name: adapter.id,
+        name: adapter.family ?? adapter.id,
         version: located.version,
         impl: impl ?? null,
         source: located.source,
@@ -315,6 +320,14 @@ async function planRuntimes(requested: (string | RuntimeAdapter)[] | undefined, 
     });
   }
   return { plans, unavailable };
+}
+
+/** A runtime named on the command line: a known id, or `NAME@VERSION` installed from npm. */
+export async function resolveRuntime(text: string, onNote?: (line: string) => void): Promise<RuntimeAdapter> {
+  const request = parseVersionRequest(text);
+  const name = request?.name ?? text;
+  const base = findRuntime(name) ?? fail(`unknown runtime "${name}"; known runtimes: ${runtimes.map((r) => r.id).join(', ')}${request ? '' : ' (a version from npm: NAME@VERSION, e.g. node@22)'}`);
+  return request ? provideVersion(base, request, { progress: onNote }) : base;
 }
 
 async function resolveImpl(impl: string): Promise<string> {

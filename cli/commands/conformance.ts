@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
+import { readRepositoryHistories } from '../histories.ts';
 import path from 'node:path';
 import type { RunResults } from '../../records/result.ts';
 import { conformanceMarkdown } from '../../reporters/conformance.ts';
@@ -65,13 +66,14 @@ export function registerConformance(program: Command): void {
         // only its figures join the conformance results, so the matrix counts spec subtests alone.
         await writeReports(perf, path.join(opts.out, 'perf'), { formats: ['json'] });
         const merged: RunResults = { ...results, finishedAt: perf.finishedAt, perf: perf.perf ?? [] };
-        await writeReports(merged, opts.out, { expectations });
+        const histories = await readRepositoryHistories();
+        await writeReports(merged, opts.out, { expectations, histories });
         if (perf.interrupted) {
           process.stderr.write(c.red(`interrupted during the performance tier: ${opts.file} left as it was; results in ${opts.out}\n`));
           process.exitCode = 130;
           return;
         }
-        await writeFile(opts.file, conformanceMarkdown(merged, { anchorOrder: SPEC_ANCHORS, perfRun: perf, expectations: expectationLookup(expectations) }));
+        await writeFile(opts.file, conformanceMarkdown(merged, { anchorOrder: SPEC_ANCHORS, perfRun: perf, expectations: expectationLookup(expectations), histories }));
         process.stdout.write(terminalMatrix(merged, { anchorOrder: SPEC_ANCHORS, colours: c }) + '\n\n');
         process.stdout.write(perfTable(perf) + '\n');
         process.stdout.write(`wrote ${opts.file} (${merged.runtimes.map((r) => r.id).join(', ')}); reports in ${opts.out}\n`);

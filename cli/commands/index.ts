@@ -19,6 +19,8 @@ export const commands: CommandModule[] = [
   { name: 'perf', load: async () => (await import('./perf.ts')).registerPerf },
   { name: 'coverage', load: async () => (await import('./coverage.ts')).registerCoverage },
   { name: 'repro', load: async () => (await import('./repro.ts')).registerRepro },
+  { name: 'history', load: async () => (await import('./history.ts')).registerHistory },
+  { name: 'export-bcd', load: async () => (await import('./export-bcd.ts')).registerExportBcd },
 ];
 
 /** The commands to load for these arguments: the one named, or every one. */

@@ -10,6 +10,7 @@ import { DEFAULT_EXPECTATIONS_DIR, loadForRun } from '../judge.ts';
 import { expectationLookup } from '../../reporters/causes.ts';
 import { prepareOutDir } from '../out-dir.ts';
 import { checkSourceUrl, FORMATS, suiteIndex, writeReports, type Format } from '../write-reports.ts';
+import { readHistoryFiles } from '../histories.ts';
 
 interface ReportFlags {
   from: string;
@@ -20,6 +21,7 @@ interface ReportFlags {
   coverage?: boolean;
   expectations: string;
   sourceUrl?: string;
+  history?: string;
 }
 
 export function registerReport(program: Command): void {
@@ -34,6 +36,7 @@ export function registerReport(program: Command): void {
     .option('--coverage', 'print spec coverage (catalogue entries and their subtests) instead of the matrix')
     .option('--expectations <dir>', 'folder of per-runtime expectations files, whose reasons name the causes of failures', DEFAULT_EXPECTATIONS_DIR)
     .option('--source-url <template>', 'link each subtest of the HTML report to its source: {path} is replaced by tests/<file>, {file} by <file> (e.g. https://github.com/o/r/blob/<commit>/{path})')
+    .option('--history <files>', 'history.json files (sockets-conformance history), comma-separated: a timeline each in the HTML report, a History section in CONFORMANCE.md')
     .action(async (opts: ReportFlags, command: Command) => {
       const c = colours(process.stdout, command.optsWithGlobals().color !== false);
       const formats = opts.format?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...FORMATS];
@@ -45,7 +48,7 @@ export function registerReport(program: Command): void {
       await prepareOutDir(out);
       const index = await suiteIndex();
       const expectations = await loadForRun(opts.expectations);
-      const written = await writeReports(results, out, { formats: formats as Format[], index, expectations, sourceUrl: opts.sourceUrl });
+      const written = await writeReports(results, out, { formats: formats as Format[], index, expectations, sourceUrl: opts.sourceUrl, histories: await readHistoryFiles(opts.history) });
       process.stdout.write(
         (opts.coverage
           ? coverageText(buildCoverage(index, results), c)

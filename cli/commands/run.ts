@@ -15,6 +15,9 @@ import { checkSourceUrl, writeReports } from '../write-reports.ts';
 import { colours } from '../colours.ts';
 import { interruptOnSignals } from '../interrupt.ts';
 import { positiveNumber } from '../numbers.ts';
+import { commandRuntime, parseCommandOption } from '../../runners/runtimes/command.ts';
+import { runtimes } from '../../runners/runtimes/index.ts';
+import type { RuntimeAdapter } from '../../runners/runtime.ts';
 import { progress } from '../progress.ts';
 import { prepareOutDir } from '../out-dir.ts';
 
@@ -32,6 +35,9 @@ interface RunFlags {
   shard?: string;
   expectations: string;
   updateExpectations?: boolean;
+  runtimeCommand?: string[];
+  runtimeWarmCommand?: string[];
+  runtimeExternal?: string;
   sourceUrl?: string;
 }
 
@@ -39,8 +45,11 @@ export function registerRun(program: Command): void {
   program
     .command('run')
     .description('run the suite in one or more runtimes and write results.json')
-    .option('--runtime <ids>', 'runtime(s) to run, comma-separated (default: every runtime available here)')
+    .option('--runtime <ids>', 'runtime(s) to run, comma-separated; NAME@VERSION installs that version from npm into the runtime cache (default: every runtime available here, offline)')
     .option('--impl <path>', 'an ES module exporting connect(), used instead of the runtime\'s own')
+    .option('--runtime-command <name=template>', 'a runtime the suite does not know: a command that runs one bundled file, e.g. myrt=\'myrt run {bundle} {context}\' (repeatable; runners/RUNTIME-COMMAND.md)', collect, [])
+    .option('--runtime-warm-command <name=template>', 'for a --runtime-command of that name: a command that starts a warm host, e.g. myrt=\'myrt run {host}\' (repeatable)', collect, [])
+    .option('--runtime-external <specifiers>', 'module specifiers a --runtime-command runtime provides itself (kept out of the bundle), comma-separated')
     .option('--filter <text>', 'only test files whose path or anchors contain this text')
     .addOption(new Option('--timeout <ms>', `per-file timeout in ms (default: the file's own, else ${DEFAULT_FILE_TIMEOUT_MS})`).argParser(positiveNumber('--timeout')))
     .addOption(new Option('--timeout-multiplier <n>', 'scale of every file timeout and "must happen" bound, instead of the one measured at the start of the run').argParser(positiveNumber('--timeout-multiplier')))
@@ -61,7 +70,11 @@ export function registerRun(program: Command): void {
       const filtered = filterFiles(await discoverTestFiles(), opts.filter);
       if (filtered.length === 0) throw new UsageError(`--filter "${opts.filter}" selects no test file (see \`sockets-conformance list\`)`);
       const files = shard ? selectShard(filtered, shard) : filtered;
-      const expectations = await loadForRun(opts.expectations, { creating: opts.updateExpectations });
+      const commandRuntimes = commandAdapters(opts);
+      const expectations = await loadForRun(opts.expectations, { creating: opts.updateExpectations, extraRuntimes: commandRuntimes.map((r) => r.id) });
+      // Command runtimes join the runtimes asked for; alone, they are the whole run.
+      const requested = opts.runtime?.split(',').map((s) => s.trim()).filter(Boolean);
+      const runtimeList = commandRuntimes.length > 0 ? [...(requested ?? []), ...commandRuntimes] : requested;
 
       const interrupt = interruptOnSignals();
       const shown = progress(process.stderr, colours(process.stderr, command.optsWithGlobals().color !== false));
@@ -72,7 +85,7 @@ export function registerRun(program: Command): void {
         for (let i = 0; i < opts.repeat && !interrupt.signal.aborted; i++) {
           runs.push(await run({
             files,
-            runtimes: opts.runtime?.split(',').map((s) => s.trim()).filter(Boolean),
+            runtimes: runtimeList,
             impl: opts.impl,
             timeoutMs: opts.timeout,
             timeoutMultiplier: opts.timeoutMultiplier,
@@ -83,6 +96,7 @@ export function registerRun(program: Command): void {
             onStart: shown.onStart,
             onNotice: shown.notice,
             onFile: shown.onFile,
+            onNote: (line) => process.stderr.write(`${line}\n`),
           }));
         }
         shown.stop();
@@ -109,4 +123,25 @@ export function registerRun(program: Command): void {
         interrupt.dispose();
       }
     });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function commandAdapters(opts: RunFlags): RuntimeAdapter[] {
+  const known = runtimes.map((r) => r.id);
+  const warm = new Map(opts.runtimeWarmCommand?.map((w) => {
+    const { name, template } = parseCommandOption(w, known);
+    return [name, template] as const;
+  }));
+  const adapters = (opts.runtimeCommand ?? []).map((c) => {
+    const { name, template } = parseCommandOption(c, known);
+    const adapter = commandRuntime({ name, template, warmTemplate: warm.get(name), external: opts.runtimeExternal?.split(',').map((s) => s.trim()).filter(Boolean) });
+    warm.delete(name);
+    return adapter;
+  });
+  for (const name of warm.keys()) throw new UsageError(`--runtime-warm-command ${name}: no --runtime-command of that name`);
+  if (opts.runtimeExternal && adapters.length === 0) throw new UsageError('--runtime-external applies to a --runtime-command only');
+  return adapters;
 }

@@ -14,10 +14,18 @@ import { runFile } from '../run-file.ts';
 import { collectUnhandledRejections } from '../unhandled.ts';
 import { warmHandOver } from './hand-over.ts';
 
+/** The context of a file run in a process of its own: argv[2] where the launch put it there, else
+ * $SOCKETS_CONFORMANCE_CONTEXT (a --runtime-command whose template has no {context}). */
+function contextText(): string {
+  const arg = process.argv[2];
+  if (arg?.startsWith('{')) return arg;
+  return process.env.SOCKETS_CONFORMANCE_CONTEXT ?? arg ?? '';
+}
+
 export async function main(file: string, connect: Connect, register: RegisterTests): Promise<void> {
   const handOver = warmHandOver();
   const unhandled = collectUnhandledRejections();
-  const context = handOver?.context ?? (JSON.parse(process.argv[2] ?? '') as HarnessContext);
+  const context = handOver?.context ?? (JSON.parse(contextText()) as HarnessContext);
   // A subtest whose promise never settles leaves nothing in the event loop, and the runtime would
   // exit quietly; keeping a timer alive lets the runner's watchdog call it what it is, a TIMEOUT.
   const keepAlive = setInterval(() => undefined, 60_000);

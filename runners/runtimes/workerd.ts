@@ -25,34 +25,18 @@ const exe = process.platform === 'win32' ? 'workerd.exe' : 'workerd';
  * (workerd says so when it is given), and nothing else the suite uses sits behind a flag. */
 const COMPATIBILITY_FLAGS: string[] = [];
 
+/** Older builds (`--runtime workerd@VERSION`) need nodejs_compat named: before that date the bundles'
+ * node:* imports (node:module's createRequire for CommonJS dependencies) do not resolve without it. */
+const NODEJS_COMPAT_DEFAULT_FROM = '2026-08-04';
+export function compatibilityFlagsFor(date: string): string[] {
+  return date < NODEJS_COMPAT_DEFAULT_FROM ? [...COMPATIBILITY_FLAGS, 'nodejs_compat'] : COMPATIBILITY_FLAGS;
+}
+
 export const workerd: RuntimeAdapter = {
   id: 'workerd',
   npmPackage: 'workerd',
-  async locate() {
-    const platformPackage = PLATFORM_PACKAGES[`${process.platform}-${process.arch}`];
-    // The platform package's binary first: without the postinstall (denied in package.json
-    // allowScripts) workerd/bin/workerd is a Node script that starts that binary, a Node start-up
-    // for every launch.
-    const found = await findNpmBinary('workerd', 'workerd', [
-      ...(platformPackage ? [{ npmPackage: platformPackage, file: `bin/${exe}` }] : []),
-      { npmPackage: 'workerd', file: `bin/${exe}` },
-    ]);
-    // `workerd 2026-11-17`: the newest compatibility date the binary supports. Workers run at that
-    // date, so the suite sees the runtime's current behaviour; the pinned npm version fixes it.
-    const date = /(\d{4}-\d{2}-\d{2})/.exec(found.versionOutput)?.[1];
-    if (!date) throw new Error(`workerd --version printed "${found.versionOutput}", with no compatibility date in it`);
-    return {
-      binary: found.binary,
-      version: [date, ...COMPATIBILITY_FLAGS.map((f) => `+${f}`)].join(' '),
-      source: found.source,
-      details: {
-        npm: found.npmPackage,
-        compatibilityDate: date,
-        compatibilityFlags: COMPATIBILITY_FLAGS.join(',') || 'none',
-        connect: 'native cloudflare:sockets',
-      },
-    };
-  },
+  locate: () => locateWorkerd(),
+  fromNpm: { npmPackage: 'workerd', locateIn: (root) => locateWorkerd(root) },
   build: {
     // Packages' `workerd` / `worker` builds where they have them. Platform `node` leaves Node's
     // built-in modules as imports (workerd provides them) and gives CommonJS dependencies a
@@ -92,6 +76,38 @@ export const workerd: RuntimeAdapter = {
   },
 };
 
+async function locateWorkerd(root?: string) {
+  const platformPackage = PLATFORM_PACKAGES[`${process.platform}-${process.arch}`];
+  // The platform package's binary first: without the postinstall (denied in package.json
+  // allowScripts, and never run for a cached version) workerd/bin/workerd is a Node script that
+  // starts that binary, a Node start-up for every launch.
+  const found = await findNpmBinary('workerd', 'workerd', [
+    ...(platformPackage ? [{ npmPackage: platformPackage, file: `bin/${exe}` }] : []),
+    { npmPackage: 'workerd', file: `bin/${exe}` },
+  ], root);
+  // `workerd 2026-11-17`: the newest compatibility date the binary supports. Workers run at that
+  // date, so the suite sees the runtime's current behaviour; the pinned npm version fixes it.
+  const date = /(\d{4}-\d{2}-\d{2})/.exec(found.versionOutput)?.[1];
+  if (!date) throw new Error(`workerd --version printed "${found.versionOutput}", with no compatibility date in it`);
+  const flags = compatibilityFlagsFor(date);
+  return {
+    binary: found.binary,
+    version: [date, ...flags.map((f) => `+${f}`)].join(' '),
+    source: found.source,
+    details: {
+      npm: found.npmPackage,
+      compatibilityDate: date,
+      compatibilityFlags: flags.join(',') || 'none',
+      connect: 'native cloudflare:sockets',
+    },
+  };
+}
+
+function flagsOf(located: LocatedRuntime): string[] {
+  const listed = located.details?.compatibilityFlags;
+  return listed === undefined ? COMPATIBILITY_FLAGS : listed === 'none' ? [] : listed.split(',');
+}
+
 interface ConfigInput {
   located: LocatedRuntime;
   /** Each worker's module, relative to the config file, with its CONTEXT binding (null: none). */
@@ -108,7 +124,7 @@ function workerdConfig({ located, workers, certificates, sockets = false }: Conf
   const worker = ({ module, context }: ConfigInput['workers'][number]) => `(
     modules = [(name = ${q(path.basename(module))}, esModule = embed ${q(module)})],
     compatibilityDate = ${q(date)},
-    compatibilityFlags = [${COMPATIBILITY_FLAGS.map(q).join(', ')}],
+    compatibilityFlags = [${flagsOf(located).map(q).join(', ')}],
     bindings = [${context === null ? '' : `(name = "CONTEXT", json = ${q(JSON.stringify(context))})`}],
     globalOutbound = "loopback",
   )`;

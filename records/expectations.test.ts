@@ -206,6 +206,14 @@ describe('message fingerprints and drift', () => {
     assert.match(messageFingerprint(null), /^[0-9a-f]{8}$/);
   });
 
+  it('a fingerprint ignores the random id a runtime puts in its message, but not an ordinary word', () => {
+    assert.equal(
+      messageFingerprint('opened rejected with Error: "internal error; reference = eg2r5e9ridgdaddupsfjdrtp"'),
+      messageFingerprint('opened rejected with Error: "internal error; reference = hjf2b2f3g9ij4lmht14ljmi4"'),
+    );
+    assert.notEqual(messageFingerprint('expected a TypeError'), messageFingerprint('expected a SocketError'));
+  });
+
   it('an expected FAIL whose message no longer has its fingerprint is reported as drifted, and stays expected', () => {
     const entry = { status: 'FAIL' as const, reason: 'the polyfill has no opened', fingerprint: messageFingerprint('opened: expected a promise, got undefined') };
     const same = compare(runOf([sub('a.any.ts', 'x', 'FAIL', 'required', 'opened: expected a promise, got undefined')], [fileRec('a.any.ts')]),

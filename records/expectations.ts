@@ -407,11 +407,15 @@ export function updateExpectations(results: RunResults, existing: ReadonlyMap<st
   return updated;
 }
 
-/** A short fingerprint of a result message: its first line with every run of digits (ports, ids,
- * durations) masked and spaces collapsed, hashed to 8 hex digits. Two runs that fail the same way
- * give the same fingerprint; a new failure message gives another. */
+/** Words made of letters and digits, 12 or more long with at least one of each: the random ids that
+ * runtimes put in error messages (workerd's "internal error; reference = ..."), which differ every run. */
+const RANDOM_ID = /\b(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{12,}\b/gi;
+
+/** A short fingerprint of a result message: its first line with random ids and every run of digits
+ * (ports, durations) masked and spaces collapsed, hashed to 8 hex digits. Two runs that fail the same
+ * way give the same fingerprint; a new failure message gives another. */
 export function messageFingerprint(message: string | null): string {
-  const line = (message ?? '').split('\n')[0]!.replace(/\d+/g, '#').replace(/\s+/g, ' ').trim();
+  const line = (message ?? '').split('\n')[0]!.replace(RANDOM_ID, '@').replace(/\d+/g, '#').replace(/\s+/g, ' ').trim();
   return createHash('sha256').update(line).digest('hex').slice(0, 8);
 }
 

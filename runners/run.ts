@@ -52,6 +52,8 @@ export interface RunOptions {
   runtimes?: (string | RuntimeAdapter)[];
   /** The runtimes "every available runtime" means (default: the registry); for the runner's own tests. */
   availableRuntimes?: readonly RuntimeAdapter[];
+  /** With no runtimes named: also the runtimes that otherwise run only when named (`conformance`). */
+  includeOnlyWhenNamed?: boolean;
   /** Path of a module exporting `connect`, used instead of each runtime's default. */
   impl?: string;
   timeoutMs?: number;
@@ -91,7 +93,7 @@ interface RuntimePlan {
 
 export async function run(options: RunOptions): Promise<RunResults> {
   const startedAt = new Date().toISOString();
-  const { plans, unavailable } = await planRuntimes(options.runtimes, options.impl, options.availableRuntimes ?? runtimes, options.onNote);
+  const { plans, unavailable } = await planRuntimes(options.runtimes, options.impl, (options.availableRuntimes ?? runtimes).filter((r) => options.includeOnlyWhenNamed || !r.onlyWhenNamed), options.onNote);
   const connectOverride = options.impl ? await resolveImpl(options.impl) : undefined;
 
   let fixtures: Fixtures | undefined;

@@ -105,4 +105,8 @@ export interface RuntimeAdapter {
   /** For an adapter that runs another version or command of a known runtime: that runtime's id,
    * which records keep as the column's `name` while `id` names the version (`node@22.23.5`). */
   family?: string;
+  /** Runs only when asked for by name (or by `conformance`), never in a default run: a column that
+   * repeats another runtime in another setting (miniflare is workerd inside Node.js), whose cost a
+   * default run should not pay. */
+  onlyWhenNamed?: boolean;
 }

@@ -33,7 +33,7 @@ export function registerConformance(program: Command): void {
       const shown = progress(process.stderr, colours(process.stderr, command.optsWithGlobals().color !== false));
       try {
         const expectations = await loadForRun();
-        const results = await run({ files: await discoverTestFiles(), signal: interrupt.signal, onStart: shown.onStart, onFile: shown.onFile, onNotice: shown.notice });
+        const results = await run({ files: await discoverTestFiles(), includeOnlyWhenNamed: true, signal: interrupt.signal, onStart: shown.onStart, onFile: shown.onFile, onNotice: shown.notice });
         shown.stop();
         // An interrupted run describes part of the suite only: it must not replace the published file.
         if (results.interrupted) {

@@ -126,6 +126,7 @@ function miniflareAdapter(id: string, outbound: keyof typeof OUTBOUND): RuntimeA
     // Every file starts Node.js, tsx, Miniflare and then workerd: 1.5-2.4 s for a file that takes
     // workerd 0.1 s at a load average of 6, and 7-15 s per file at 14-24, on a 2-core machine.
     timeoutFactor: 4,
+    onlyWhenNamed: true,
   };
 }
 

@@ -57,11 +57,22 @@ export interface ConformanceOptions {
   perfRun?: RunResults;
   /** Expectations entries, whose reasons name the causes of failures. */
   expectations?: ExpectationLookup;
+  /** What moved in the verdicts since the last publication and why: the newest section of
+   * CHANGES.md (newestChanges), written by whoever moved them; a run cannot know the why. */
+  changes?: string;
   /** How many causes each runtime's part opens with (default 5). */
   topCauses?: number;
   /** Histories of runtimes over several versions (sockets-conformance history), for a short
    * "History" section. */
   histories?: HistoryResults[];
+}
+
+/** The newest `## ` section of CHANGES.md, its heading made a bold line; undefined when there is none. */
+export function newestChanges(changelog: string): string | undefined {
+  const sections = changelog.split(/^## /m).slice(1);
+  if (sections.length === 0) return undefined;
+  const [heading, ...body] = sections[0]!.split('\n');
+  return `**${heading!.trim()}**\n\n${body.join('\n').trim()}`;
 }
 
 export function conformanceMarkdown(results: RunResults, options: ConformanceOptions = {}): string {
@@ -83,6 +94,7 @@ export function conformanceMarkdown(results: RunResults, options: ConformanceOpt
     runtimesTable(results),
     '',
     ...(calibrationLine(results) ? [calibrationLine(results)!, ''] : []),
+    ...(options.changes ? ['## What changed', '', options.changes.trim(), ''] : []),
     '## Matrix',
     '',
     'Passed / total subtests per draft section; a subtest with several anchors counts in each of their rows.',

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { checkResults } from '../records/io.ts';
 import { badgeEndpointJson, badges, badgeSvg } from './badges.ts';
-import { conformanceMarkdown, disagreements } from './conformance.ts';
+import { conformanceMarkdown, disagreements, newestChanges } from './conformance.ts';
 import { buildCoverage, coverageMarkdown, coverageText } from './coverage.ts';
 import { buildMatrix, perfFigures, type SuiteIndex } from './format.ts';
 import { junitXml, xmlEscape } from './junit.ts';
@@ -234,5 +234,17 @@ describe('tentative subtests and the draft', () => {
     assert.equal((wptReport(results, 'node').run_info as Record<string, unknown>).draft, 'WinterTC55/proposal-sockets-api@3ab96d5 (2025-06-11)');
     const { draft: _gone, ...older } = results;
     assert.match(terminalMatrix(older as typeof results), /draft: not recorded in these results/);
+  });
+});
+
+describe('CONFORMANCE.md: what changed', () => {
+  it('takes the newest section of CHANGES.md and puts it before the matrix', () => {
+    const changes = newestChanges('# Changes\n\nintro\n\n## Draft B\n\n- b moved\n\n## Draft A\n\n- a moved\n');
+    assert.equal(changes, '**Draft B**\n\n- b moved');
+    const md = conformanceMarkdown(results, { changes });
+    assert.ok(md.indexOf('## What changed') < md.indexOf('## Matrix'));
+    assert.match(md, /## What changed\n\n\*\*Draft B\*\*\n\n- b moved\n/);
+    assert.doesNotMatch(md, /a moved/);
+    assert.equal(newestChanges('# Changes only\n'), undefined);
   });
 });

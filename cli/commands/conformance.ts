@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { readRepositoryHistories } from '../histories.ts';
 import path from 'node:path';
 import type { RunResults } from '../../records/result.ts';
-import { conformanceMarkdown } from '../../reporters/conformance.ts';
+import { conformanceMarkdown, newestChanges } from '../../reporters/conformance.ts';
 import { terminalMatrix } from '../../reporters/matrix.ts';
 import { discoverTestFiles } from '../../runners/discover.ts';
 import { fromRoot } from '../../runners/paths.ts';
@@ -73,7 +73,9 @@ export function registerConformance(program: Command): void {
           process.exitCode = 130;
           return;
         }
-        await writeFile(opts.file, conformanceMarkdown(merged, { anchorOrder: SPEC_ANCHORS, perfRun: perf, expectations: expectationLookup(expectations), histories }));
+        // What moved and why is written by people in CHANGES.md; the run supplies everything else.
+        const changes = newestChanges(await readFile(fromRoot('CHANGES.md'), 'utf8').catch(() => ''));
+        await writeFile(opts.file, conformanceMarkdown(merged, { anchorOrder: SPEC_ANCHORS, perfRun: perf, expectations: expectationLookup(expectations), histories, changes }));
         process.stdout.write(terminalMatrix(merged, { anchorOrder: SPEC_ANCHORS, colours: c }) + '\n\n');
         process.stdout.write(perfTable(perf) + '\n');
         process.stdout.write(`wrote ${opts.file} (${merged.runtimes.map((r) => r.id).join(', ')}); reports in ${opts.out}\n`);

@@ -19,7 +19,7 @@ import { distDir, fromRoot, runningCompiled } from '../paths.ts';
 import type { LocatedRuntime, RuntimeAdapter } from '../runtime.ts';
 import { RuntimeUnavailable } from '../runtime.ts';
 import { findNpmBinary } from './npm-binary.ts';
-import { compatibilityFlagsFor, workerd } from './workerd.ts';
+import { compatibilityFlagsFor, workerd, WORKERD_PLATFORM_PACKAGES } from './workerd.ts';
 
 /** What the host process reads from the file named in its argv. */
 export interface MiniflareHostConfig {
@@ -32,13 +32,6 @@ export interface MiniflareHostConfig {
   compatibilityFlags: string[];
 }
 
-const PLATFORM_PACKAGES: Record<string, string> = {
-  'linux-x64': '@cloudflare/workerd-linux-64',
-  'linux-arm64': '@cloudflare/workerd-linux-arm64',
-  'darwin-x64': '@cloudflare/workerd-darwin-64',
-  'darwin-arm64': '@cloudflare/workerd-darwin-arm64',
-  'win32-x64': '@cloudflare/workerd-windows-64',
-};
 
 const OUTBOUND = {
   default: "miniflare's default outbound (public and private addresses, loopback included; public CAs only)",
@@ -63,7 +56,7 @@ async function locateMiniflare(id: string, outbound: keyof typeof OUTBOUND): Pro
     throw new RuntimeUnavailable(`miniflare@${version} needs Node.js ${engines}; this is Node.js ${process.versions.node}`);
   }
   // The workerd that miniflare itself depends on (nested under it), not the project's own.
-  const platform = PLATFORM_PACKAGES[`${process.platform}-${process.arch}`];
+  const platform = WORKERD_PLATFORM_PACKAGES[`${process.platform}-${process.arch}`];
   const exe = process.platform === 'win32' ? 'workerd.exe' : 'workerd';
   const inner = await findNpmBinary('workerd (inside miniflare)', 'workerd', [...(platform ? [{ npmPackage: platform, file: `bin/${exe}` }] : []), { npmPackage: 'workerd', file: `bin/${exe}` }], dir);
   const date = /(\d{4}-\d{2}-\d{2})/.exec(inner.versionOutput)?.[1];

@@ -12,7 +12,8 @@ import { fromRoot } from '../paths.ts';
 import type { LocatedRuntime, RuntimeAdapter } from '../runtime.ts';
 import { findNpmBinary } from './npm-binary.ts';
 
-const PLATFORM_PACKAGES: Record<string, string> = {
+/** The npm package that carries workerd's binary for each platform (workerd's own and miniflare's). */
+export const WORKERD_PLATFORM_PACKAGES: Record<string, string> = {
   'linux-x64': '@cloudflare/workerd-linux-64',
   'linux-arm64': '@cloudflare/workerd-linux-arm64',
   'darwin-x64': '@cloudflare/workerd-darwin-64',
@@ -77,7 +78,7 @@ export const workerd: RuntimeAdapter = {
 };
 
 async function locateWorkerd(root?: string) {
-  const platformPackage = PLATFORM_PACKAGES[`${process.platform}-${process.arch}`];
+  const platformPackage = WORKERD_PLATFORM_PACKAGES[`${process.platform}-${process.arch}`];
   // The platform package's binary first: without the postinstall (denied in package.json
   // allowScripts, and never run for a cached version) workerd/bin/workerd is a Node script that
   // starts that binary, a Node start-up for every launch.

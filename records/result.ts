@@ -11,6 +11,9 @@ export const SCHEMA_VERSION = 1;
  * `.tentative` files: shown in every output, never judged, never counted in a score or badge). */
 export type Level = 'required' | 'optional' | 'informational' | 'tentative';
 export const LEVELS: readonly Level[] = ['required', 'optional', 'informational', 'tentative'];
+/** Whether a subtest of this level is judged against expectations: tentative and informational ones
+ * are shown, never judged. The one place that rule is written. */
+export const isJudgedLevel = (level: Level): boolean => level === 'required' || level === 'optional';
 
 /** What a subtest came to. The first five are testharness.js's own; CRASH is assigned by the runner
  * to subtests that had not finished when the runtime process died, SKIP to subtests an expectations

@@ -8,7 +8,7 @@
 // the same. Pure: records and expectations in, groups out.
 
 import type { LoadedExpectations } from '../records/expectations.ts';
-import type { ResultRecord, RunResults } from '../records/result.ts';
+import { isJudgedLevel, type ResultRecord, type RunResults } from '../records/result.ts';
 
 /** What the expectations file says of one subtest: the status it expects (`FAIL`, `flaky`, `skip`,
  * a file status for a whole file) and why. */
@@ -51,7 +51,7 @@ export interface Cause {
 
 /** Judged: a level that is judged (informational and tentative subtests never are) outside the
  * performance tier, whose figures are never verdicts. */
-export const isJudged = (r: ResultRecord) => r.level !== 'informational' && r.level !== 'tentative' && r.tier !== 'perf';
+export const isJudged = (r: ResultRecord) => isJudgedLevel(r.level) && r.tier !== 'perf';
 
 /** Reasons written by people end, by this project's convention, with what was observed in one
  * subtest: `(observed: ...)`. That tail differs per subtest, the cause does not. */

@@ -3,7 +3,7 @@
 // SKIP are <skipped> (the subtest produced no verdict). Tentative and informational subtests are never
 // judged, so whatever they came to is <skipped> with the status in its message, never a CI failure.
 
-import type { FileRecord, ResultRecord, RunResults } from '../records/result.ts';
+import { isJudgedLevel, type FileRecord, type ResultRecord, type RunResults } from '../records/result.ts';
 import { draftText } from './format.ts';
 
 /** Characters XML 1.0 cannot carry at all, even escaped: most C0 controls, lone surrogates, U+FFFE/F. */
@@ -27,7 +27,7 @@ export function xmlEscape(text: string): string {
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 /** Whether a record's status is a verdict CI should see: tentative and informational ones are shown only. */
-const judged = (r: ResultRecord) => r.level !== 'tentative' && r.level !== 'informational';
+const judged = (r: ResultRecord) => isJudgedLevel(r.level);
 const kind = (r: ResultRecord): 'pass' | 'failure' | 'error' | 'skipped' =>
   r.status === 'PASS' ? 'pass'
   : !judged(r) ? 'skipped'

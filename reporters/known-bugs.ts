@@ -3,7 +3,7 @@
 // and which runtimes still show the bug. Judged subtests show the bug when they do not pass;
 // informational ones are never judged, so their cell is the observation itself.
 
-import type { ResultRecord, RunResults, UpstreamReport } from '../records/result.ts';
+import { isJudgedLevel, type ResultRecord, type RunResults, type UpstreamReport } from '../records/result.ts';
 import { mdCell } from './format.ts';
 
 export interface KnownBug {
@@ -22,7 +22,7 @@ export interface KnownBug {
 const reportKey = (r: UpstreamReport) => `${r.repository}#${r.number}`;
 
 /** Required and optional subtests are judged; any other level only observes. */
-const judged = (record: Pick<ResultRecord, 'level'>) => record.level === 'required' || record.level === 'optional';
+const judged = (record: Pick<ResultRecord, 'level'>) => isJudgedLevel(record.level);
 
 /** Whether a record shows the bug its subtest reproduces: a judged subtest that did not pass. */
 export function showsBug(record: ResultRecord): boolean {

@@ -144,7 +144,7 @@ describe('--version and help', () => {
     assert.match(help, new RegExp(`--timeout <ms> per-file timeout in ms \\(default: the file's own, else ${DEFAULT_FILE_TIMEOUT_MS}\\)`));
     assert.match(help, new RegExp(`--jobs <n> runtime processes at once \\(default: as many as the cores carry, from the CPU cost of the files in earlier runs; ${DEFAULT_JOBS} without history\\)`));
     assert.match(help, new RegExp(`default: "${DEFAULT_PROCESS_MODEL}"`));
-    assert.match(help, /workerd serves every file of the run from one process/);
+    assert.match(help, /workerd starts each warm process with a share of the files/);
     assert.doesNotMatch(help, /workerd always per-file/);
   });
 });

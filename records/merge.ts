@@ -32,7 +32,7 @@ export function mergeResults(inputs: { source: string; results: RunResults }[]):
         throw new RecordsError(`${source}: runtime ${runtime.id} is version ${runtime.version} here but ${known.version} elsewhere`);
       }
       if (!known) runtimes.set(runtime.id, { ...runtime });
-      else if (known.processes && runtime.processes) known.processes = { ...known.processes, launched: known.processes.launched + runtime.processes.launched };
+      else if (known.processes && runtime.processes) known.processes = { ...known.processes, launched: known.processes.launched + runtime.processes.launched, ...(known.processes.loaded !== undefined || runtime.processes.loaded !== undefined ? { loaded: (known.processes.loaded ?? 0) + (runtime.processes.loaded ?? 0) } : {}) };
       if (results.shard) {
         const entry = shards.get(runtime.id) ?? { total: results.shard.total, seen: new Set<number>() };
         if (entry.total !== results.shard.total) throw new RecordsError(`${source}: shard count ${results.shard.total} differs from ${entry.total} for ${runtime.id}`);

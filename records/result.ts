@@ -57,8 +57,11 @@ export interface RuntimeRecord {
   /** Extra facts worth showing beside the version (npm package version, flags, ...). */
   details?: Record<string, string>;
   /** How the files were run: a new process per file, or warm processes that ran files one after
-   * another (`--process-model`), and how many runtime processes the run started. */
-  processes?: { model: 'per-file' | 'warm'; launched: number; fallback?: string };
+   * another (`--process-model`), and how many runtime processes the run started. `loaded`: for a
+   * runtime whose warm processes load their files when they start (workerd), how many files they
+   * were started with in all; each file once is the run's file count, and more means files loaded
+   * twice because the process holding them was busy. */
+  processes?: { model: 'per-file' | 'warm'; launched: number; loaded?: number; fallback?: string };
 }
 
 /** How a run fitted itself to the machine it ran on (runners/calibrate.ts), so that a verdict does

@@ -145,7 +145,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
   // Idle warm processes of every runtime may wait beside the busy ones.
   const warmPool = (options.processModel ?? DEFAULT_PROCESS_MODEL) === 'warm' ? new WarmPool(jobCount + plans.length) : undefined;
   try {
-    const jobs: { runtime: string; file: string; declaredTimeoutMs?: number; start: () => Promise<void> }[] = [];
+    const jobs: { runtime: string; file: string; bundle: string; declaredTimeoutMs?: number; start: () => Promise<void> }[] = [];
     // Runtimes that share a build target (node, deno, bun) share its bundles: built, or checked
     // against the cache, once per run.
     const builds = new Map<string, ReturnType<typeof buildBundles>>();
@@ -161,7 +161,7 @@ export async function run(options: RunOptions): Promise<RunResults> {
       });
       const workDir = await mkdtemp(path.join(workRoot, `${plan.adapter.id}-`));
       for (const testFile of options.files) {
-        jobs.push({ runtime: plan.record.id, file: testFile.file, declaredTimeoutMs: testFile.meta.timeoutMs, start: async () => {
+        jobs.push({ runtime: plan.record.id, file: testFile.file, bundle: build.bundles.get(testFile.file)!, declaredTimeoutMs: testFile.meta.timeoutMs, start: async () => {
           if (options.signal?.aborted) {
             notRun.push(`${plan.record.id}: ${testFile.file}`);
             return;
@@ -198,11 +198,29 @@ export async function run(options: RunOptions): Promise<RunResults> {
     }
     // After the builds: a module that does not bundle is a usage error, with nothing shown before it.
     options.onStart?.(plans.map((p) => ({ runtime: p.record.id, files: options.files.length })));
-    const order = scheduleOrder(jobs, await readTimings()).map((job) => job.start);
+    const ordered = scheduleOrder(jobs, await readTimings());
+    // A warm process that loads its files at start-up takes a share of its runtime's files
+    // (runners/warm.ts: WarmPool.expect).
+    for (const plan of plans) warmPool?.expect(plan.record.id, ordered.filter((job) => job.runtime === plan.record.id).map((job) => job.bundle), jobCount);
+    // The next job in order, or another file of the same runtime where warm processes that load
+    // their files at start-up make that cheaper: first a file an idle one has loaded, else, if a
+    // busy one has loaded this file, the first file that none has (rather than load it twice).
+    const next = () => {
+      const head = ordered[0];
+      if (!head) return undefined;
+      let at = 0;
+      if (warmPool) {
+        const held = warmPool.nextHeldByIdle(head.runtime);
+        const sameRuntime = (test: (job: (typeof ordered)[number]) => boolean) => ordered.findIndex((job) => job.runtime === head.runtime && test(job));
+        if (held !== undefined) at = sameRuntime((job) => job.bundle === held);
+        else if (warmPool.isHeld(head.runtime, head.bundle)) at = sameRuntime((job) => !warmPool.isHeld(job.runtime, job.bundle));
+      }
+      return ordered.splice(Math.max(0, at), 1)[0]!.start;
+    };
     // The CPU spent while files run, beside the files' own: what grows with the jobs (the runner
     // and its fixture server at work, warm processes' start-up), without the run's fixed costs.
     const poolCpuStart = runCpuMs();
-    await pool(order, jobCount);
+    await pool(next, jobCount);
     await warmPool?.close();
     const poolCpuEnd = runCpuMs();
     await recordTimings(measured);
@@ -249,7 +267,12 @@ export async function run(options: RunOptions): Promise<RunResults> {
     draft: { ...DRAFT },
     runtimes: plans.map((p) => ({
       ...p.record,
-      processes: { model: warmPool && p.adapter.launchWarm && !p.warmFailed ? 'warm' : 'per-file', launched: p.launched + (warmPool?.spawned.get(p.record.id) ?? 0), ...(p.warmFailed ? { fallback: p.warmFailed } : {}) },
+      processes: {
+        model: warmPool && p.adapter.launchWarm && !p.warmFailed ? 'warm' : 'per-file',
+        launched: p.launched + (warmPool?.spawned.get(p.record.id) ?? 0),
+        ...(warmPool?.loaded.has(p.record.id) ? { loaded: warmPool.loaded.get(p.record.id)! } : {}),
+        ...(p.warmFailed ? { fallback: p.warmFailed } : {}),
+      },
     })),
     host: { os: os.platform(), arch: os.arch(), release: os.release() },
     results,
@@ -267,7 +290,7 @@ async function runInProcess(plan: RuntimePlan, request: LaunchRequest, build: Wa
   const { launchWarm } = plan.adapter;
   if (warmPool && launchWarm && !plan.warmFailed) {
     const { located, fixtures, workDir, caFile } = request;
-    const warm = await warmPool.acquire(plan.record.id, request.bundle, () => launchWarm({ located, fixtures, workDir, caFile, build }));
+    const warm = await warmPool.acquire(plan.record.id, request.bundle, (bundles) => launchWarm({ located, fixtures, workDir, caFile, build, bundles }));
     let outcome: ProcessOutcome;
     try {
       outcome = await warm.runFile(request.bundle, request.context, timeoutMs);
@@ -275,9 +298,9 @@ async function runInProcess(plan: RuntimePlan, request: LaunchRequest, build: Wa
       warmPool.release(warm);
     }
     if (!warm.failedToStart) return outcome;
-    // A warm process that could not even start (workerd evaluates every file's worker at start-up,
-    // so one file that throws at load stops them all) would cost every file: this runtime goes on
-    // with a process per file, and this file runs again in one.
+    // A warm process that could not even start (workerd evaluates each file of its share at
+    // start-up, so one file that throws at load stops them all) would cost every file it is given:
+    // this runtime goes on with a process per file, and this file runs again in one.
     if (!plan.warmFailed) {
       plan.warmFailed = warm.startFailure;
       notice(`${plan.record.id}: leaving the warm process model, each remaining file gets a process of its own: the warm process failed to start: ${warm.startFailure}`);
@@ -414,10 +437,10 @@ function toPerfRecord(runtime: string, m: Extract<HarnessMessage, { type: 'figur
   return record;
 }
 
-async function pool(jobs: (() => Promise<void>)[], size: number): Promise<void> {
-  let next = 0;
+/** Runs jobs, `size` at a time, taking each from `next` when a place is free. */
+async function pool(next: () => (() => Promise<void>) | undefined, size: number): Promise<void> {
   const worker = async () => {
-    while (next < jobs.length) await jobs[next++]!();
+    for (let job = next(); job; job = next()) await job();
   };
   await Promise.all(Array.from({ length: Math.max(1, size) }, worker));
 }

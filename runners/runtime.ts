@@ -56,6 +56,11 @@ export interface WarmLaunchRequest extends Omit<LaunchRequest, 'bundle' | 'conte
   /** The runtime's build: the bundled warm host (if its target has one), the folder of bundles,
    * and the bundle of every file in the run. */
   build: { warmHost?: string; outDir: string; bundles: ReadonlyMap<string, string> };
+  /** The bundles this process is meant to run, the first one at once. A runtime that loads code
+   * only at start-up (workerd, each file a worker of its own) loads these and no others, so that
+   * the run evaluates each file about once however many processes it starts; a warm host that
+   * loads files when told to may ignore it. */
+  bundles: readonly string[];
 }
 
 /** A warm process's command, and how files reach it. By default each file is a WarmRequest line on

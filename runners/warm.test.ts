@@ -12,6 +12,7 @@ import type { RunResults } from '../records/result.ts';
 import { discoverTestFiles, type TestFile } from './discover.ts';
 import { fromRoot } from './paths.ts';
 import { run, type RunOptions } from './run.ts';
+import { WarmPool } from './warm.ts';
 
 let fixtures: Fixtures;
 let testdata: TestFile[];
@@ -97,7 +98,18 @@ describe('warm processes in workerd', () => {
   it('serve every file as a worker of its own and run them in one process, with the verdicts of a process per file', async () => {
     const { perFile, warm } = await both({ files: spec, runtimes: ['workerd'], fixtures: fixtures.addresses, jobs: 1 });
     assert.deepEqual(verdicts(warm), verdicts(perFile));
-    assert.deepEqual(launched(warm), { model: 'warm', launched: 1 });
+    assert.deepEqual(launched(warm), { model: 'warm', launched: 1, loaded: spec.length });
+    await noWorkerdLeftovers();
+  });
+
+  it('with several jobs, start each process with a share of the files, with the verdicts of a process per file', async () => {
+    const { perFile, warm } = await both({ files: spec, runtimes: ['workerd'], fixtures: fixtures.addresses, jobs: 3 });
+    assert.deepEqual(verdicts(warm), verdicts(perFile));
+    const { launched: count, loaded } = launched(warm)!;
+    // Every file is loaded once, and again only where the process holding it was busy when its
+    // turn came (at most once more: runners/warm.ts); one process per job when none was.
+    assert.ok(count >= 3 && count < spec.length, `${count} processes for ${spec.length} files at 3 jobs`);
+    assert.ok(loaded !== undefined && loaded >= spec.length && loaded < 2 * spec.length, `${loaded} files loaded for ${spec.length}`);
     await noWorkerdLeftovers();
   });
 
@@ -115,7 +127,7 @@ describe('warm processes in workerd', () => {
 
 describe('a warm workerd process that cannot start', () => {
   it('hands the runtime back to a process per file, with the verdicts of a process per file', async () => {
-    // workerd evaluates every worker when it starts: one file that throws at load stops them all.
+    // workerd evaluates all its workers when it starts: one file that throws at load stops them all.
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sc-warm-load-'));
     try {
       await writeFile(path.join(dir, 'throws-in-workerd.any.ts'), `
@@ -142,9 +154,66 @@ export default function (): void {
   });
 });
 
-/** workerd processes serving a config this test's runs wrote (their work folders are gone by now). */
+/** workerd processes this test's runs started (runs are in this process, so their children are
+ * its own): any other checkout's runs may go on at the same time. */
 async function noWorkerdLeftovers(): Promise<void> {
-  const mine = () => execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => /workerd serve \S*warm-[0-9a-f-]+\.capnp/.test(l) && l.includes(os.tmpdir()));
+  const mine = () =>
+    execFileSync('ps', ['-eo', 'pid,ppid,args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => /workerd serve \S*warm-[0-9a-f-]+\.capnp/.test(l) && Number(l.trim().split(/\s+/)[1]) === process.pid);
   for (let i = 0; i < 40 && mine().length > 0; i++) await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual(mine(), []);
 }
+
+describe('the pool of warm processes', () => {
+  // Processes that never get ready (the pool's choices are the point, not the files): each holds
+  // the files of its share as an http process of workerd's kind does.
+  const idleProcess = (bundles: readonly string[]) => ({
+    argv: [process.execPath, '-e', 'setTimeout(() => {}, 60_000)'],
+    http: { socketOf: Object.fromEntries(bundles.map((b, i) => [b, `file${i}`])) },
+  });
+
+  it('starts a process that loads its files at start-up with every jobs-th file no process holds, and hands an idle one its own next file', async () => {
+    const pool = new WarmPool(8);
+    const shares: string[][] = [];
+    const spec = (bundles: readonly string[]) => {
+      shares.push([...bundles]);
+      return idleProcess(bundles);
+    };
+    pool.expect('w', ['a', 'b', 'c', 'd', 'e', 'f'], 2);
+    try {
+      const first = await pool.acquire('w', 'a', spec);
+      assert.deepEqual(shares.at(-1), ['a', 'c', 'e'], 'the first file and every second one of the rest');
+      assert.equal(pool.isHeld('w', 'c'), true);
+      assert.equal(pool.isHeld('w', 'b'), false);
+      const second = await pool.acquire('w', 'b', spec);
+      assert.deepEqual(shares.at(-1), ['b', 'f'], 'held files are left to their process');
+      pool.release(first);
+      assert.equal(pool.nextHeldByIdle('w'), 'c', 'the idle process has c to run next');
+      assert.equal(await pool.acquire('w', 'c', spec), first, 'and runs it without a new process');
+      assert.equal(shares.length, 2);
+      // Every file still to come is held by a busy process: a new one is started with that file only.
+      const third = await pool.acquire('w', 'e', spec);
+      assert.deepEqual(shares.at(-1), ['e'], 'e, whose holder is busy, and its part of the one file no process holds (d), which rounds to none');
+      assert.deepEqual(pool.loaded.get('w'), shares.flat().length);
+      for (const p of [second, third]) pool.release(p);
+      pool.release(first);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('ends an idle process that holds nothing still to come at once', async () => {
+    const pool = new WarmPool(8);
+    pool.expect('w', ['a', 'b'], 2);
+    try {
+      const only = await pool.acquire('w', 'a', (bundles) => idleProcess(bundles));
+      assert.equal(pool.isHeld('w', 'b'), false, 'two files at two jobs: one each');
+      pool.release(only);
+      await only.closed;
+      assert.equal(only.alive, false);
+    } finally {
+      await pool.close();
+    }
+  });
+});

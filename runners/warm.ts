@@ -5,12 +5,21 @@
 // a file that overruns its timeout is a TIMEOUT. In both of the last cases the process is killed
 // with its group and the next file gets a new one.
 //
-// A file's watchdog starts when the file does. A warm workerd process evaluates every worker of the
-// run before it listens (0.6 s alone on the development machine, 2-3 s with eight of them starting
-// at once on two busy cores): counting that start-up against the first file it runs is what turned
-// healthy files into TIMEOUTs (a different subtest each time, wherever the watchdog cut in) and,
-// when the start-up alone outlasted the watchdog, what sent workerd silently to a process per file.
-// The start-up has a bound of its own, and overrunning it is said as such (startFailure).
+// A file's watchdog starts when the file does. A warm workerd process evaluates all of its workers
+// before it listens (every file of the run once took 0.6 s alone on the development machine, 2-3 s
+// with eight such processes starting at once on two busy cores): counting that start-up against the
+// first file it runs is what turned healthy files into TIMEOUTs (a different subtest each time,
+// wherever the watchdog cut in) and, when the start-up alone outlasted the watchdog, what sent
+// workerd silently to a process per file. The start-up has a bound of its own, and overrunning it
+// is said as such (startFailure).
+//
+// Such a process is started with a share of the run's files, not all of them: every process that
+// loaded every file made the run evaluate each file once per process (eleven times over in a
+// default run, most of a run's CPU). A new process takes the file it is started for and the next
+// files of its runtime, in the run's order, that no live process holds. The run then picks files to
+// match (runners/run.ts): an idle process's next file before any other of its runtime, and a file
+// no process holds before one that a busy process holds. Each file is loaded about once, and twice
+// only when every file left of that runtime is held by a busy process.
 
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -86,9 +95,24 @@ export class WarmProcess {
 
   /** Still running, not busy with a file, and able to run this bundle. */
   canRun(bundle: string): boolean {
-    if (this.exited !== null || this.current !== null) return false;
+    return this.current === null && this.couldRun(bundle);
+  }
+
+  /** Still running and able to run this bundle once it is free. */
+  couldRun(bundle: string): boolean {
+    if (this.exited !== null) return false;
     // A worker's global scope outlives its request: each one runs its file once per process.
     return !this.spec.http || (bundle in this.spec.http.socketOf && !this.ran.has(bundle));
+  }
+
+  /** Loads the files it can run when it starts (http processes), rather than when told to. */
+  get loadsAtStart(): boolean {
+    return this.spec.http !== undefined;
+  }
+
+  /** Loaded at start-up to run this bundle, which it has not run yet (http processes only). */
+  holds(bundle: string): boolean {
+    return this.spec.http !== undefined && this.couldRun(bundle);
   }
 
   /** Runs one file; resolves with what happened, like launch() does for a process of its own. */
@@ -130,7 +154,7 @@ export class WarmProcess {
         // The start-up gets a bound of its own, the file's timeout again, counted like a file's.
         current.startup = startWatchdog(this.child.pid, timeoutMs, () => {
           const sockets = Object.keys(this.spec.http!.socketOf).length;
-          this.startupOverrun = `its start-up (every file of the run loaded as a worker) had reported ${this.ports.size} of its ${sockets} sockets listening after ${timeoutMs} ms of running time`;
+          this.startupOverrun = `its start-up (${sockets} files loaded as workers) had reported ${this.ports.size} of its ${sockets} sockets listening after ${timeoutMs} ms of running time`;
           endGroup(this.child);
         });
       }
@@ -220,41 +244,123 @@ export class WarmProcess {
 }
 
 /** Warm processes kept between files, at most `limit` alive at once: a file takes an idle process
- * of its own runtime that can run it, or a new one, and the longest idle process makes room. */
+ * of its own runtime that can run it, or a new one, and the longest idle process makes room. An
+ * idle process that can run none of the files still to come (its runtime's are all started, or the
+ * ones it holds are) is ended at once rather than kept. */
 export class WarmPool {
   private readonly idle: WarmProcess[] = [];
+  /** Every process not yet ended by the pool, busy or idle. */
+  private readonly live = new Set<WarmProcess>();
+  /** Processes whose command is being made, with the bundles they are started with. */
+  private readonly starting = new Set<{ key: string; share: readonly string[] }>();
   private busy = 0;
+  /** Per key, from expect(): the bundles no file has been started for yet, in the run's order, and
+   * how many runtime processes run at once. */
+  private readonly plans = new Map<string, { toCome: Set<string>; jobs: number }>();
   /** Processes started so far, per key. */
   readonly spawned = new Map<string, number>();
+  /** Per key, the files that processes which load their files at start-up were started with. */
+  readonly loaded = new Map<string, number>();
 
   constructor(private readonly limit: number) {}
 
-  async acquire(key: string, bundle: string, spec: () => Promise<WarmLaunchSpec> | WarmLaunchSpec): Promise<WarmProcess> {
+  /** The bundles a key will be asked to run, in order, and how many processes run at once. A new
+   * process that loads its files at start-up is then given its first file and every `jobs`-th of
+   * the files still to come that no process holds, about its part of them: its files start about
+   * `jobs` files apart, by when the one before has usually ended, and long files (first in the
+   * order) go to different processes. Without expect(), such a process is started with its one
+   * file, and idle processes of the key are kept whatever is left to run. */
+  expect(key: string, bundles: Iterable<string>, jobs: number): void {
+    this.plans.set(key, { toCome: new Set(bundles), jobs: Math.max(1, jobs) });
+  }
+
+  /** The first bundle still to come that an idle process of this key holds, if any. */
+  nextHeldByIdle(key: string): string | undefined {
+    const holders = this.idle.filter((p) => p.key === key);
+    if (holders.length === 0) return undefined;
+    for (const bundle of this.plans.get(key)?.toCome ?? []) if (holders.some((p) => p.holds(bundle))) return bundle;
+    return undefined;
+  }
+
+  /** Loaded by a live process of this key, busy or idle, that has not run it yet (or by one that is
+   * being started with it). */
+  isHeld(key: string, bundle: string): boolean {
+    return [...this.live].some((p) => p.key === key && p.holds(bundle)) || [...this.starting].some((s) => s.key === key && s.share.includes(bundle));
+  }
+
+  /** A process to run `bundle` in: an idle one that can, or a new one started with `bundle` and the
+   * next bundles still to come that no live process holds (spec's argument; only a runtime that
+   * loads its files at start-up makes use of it). */
+  async acquire(key: string, bundle: string, spec: (bundles: readonly string[]) => Promise<WarmLaunchSpec> | WarmLaunchSpec): Promise<WarmProcess> {
     this.busy++;
+    const plan = this.plans.get(key);
+    plan?.toCome.delete(bundle);
     const at = this.idle.findIndex((p) => p.key === key && p.canRun(bundle));
     if (at !== -1) return this.idle.splice(at, 1)[0]!;
-    while (this.idle.length > 0 && this.idle.length + this.busy > this.limit) this.idle.shift()!.kill();
+    for (const process of this.idle.filter((p) => !this.useful(p))) this.end(process);
+    while (this.idle.length > 0 && this.idle.length + this.busy > this.limit) {
+      const victim = this.leastNeeded();
+      this.end(victim);
+    }
+    const share = [bundle];
+    if (plan) {
+      const free = [...plan.toCome].filter((b) => !this.isHeld(key, b));
+      const size = Math.ceil((free.length + 1) / plan.jobs);
+      for (let at = plan.jobs - 1; at < free.length && share.length < size; at += plan.jobs) share.push(free[at]!);
+    }
+    // Held from now on: the next file may be picked before this process exists.
+    const starting = { key, share };
+    this.starting.add(starting);
     try {
-      const process = new WarmProcess(key, await spec());
+      const process = new WarmProcess(key, await spec(share));
+      this.live.add(process);
+      void process.closed.then(() => this.live.delete(process));
       this.spawned.set(key, (this.spawned.get(key) ?? 0) + 1);
+      if (process.loadsAtStart) this.loaded.set(key, (this.loaded.get(key) ?? 0) + share.length);
       return process;
     } catch (error) {
       this.busy--;
       throw error;
+    } finally {
+      this.starting.delete(starting);
     }
   }
 
   release(process: WarmProcess): void {
     this.busy--;
-    if (process.alive) this.idle.push(process);
-    else process.kill();
+    if (process.alive && this.useful(process)) this.idle.push(process);
+    else this.end(process);
   }
 
   /** Ends the idle processes; resolves once they are gone (at most a second later), so that the
    * run's CPU figure includes theirs. */
   async close(): Promise<void> {
     const ending = this.idle.splice(0);
-    for (const process of ending) process.kill();
+    for (const process of ending) this.end(process);
     await Promise.race([Promise.all(ending.map((p) => p.closed)), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+  }
+
+  /** The idle process to end for room: one of the key with the most idle processes per file still
+   * to come (it has the most to spare), the one idle longest among those. */
+  private leastNeeded(): WarmProcess {
+    const idleOf = new Map<string, number>();
+    for (const p of this.idle) idleOf.set(p.key, (idleOf.get(p.key) ?? 0) + 1);
+    const spare = (p: WarmProcess) => idleOf.get(p.key)! / Math.max(1, this.plans.get(p.key)?.toCome.size ?? 1);
+    return this.idle.reduce((most, p) => (spare(p) > spare(most) ? p : most));
+  }
+
+  /** Able to run a file still to come. */
+  private useful(process: WarmProcess): boolean {
+    const toCome = this.plans.get(process.key)?.toCome;
+    if (!toCome) return true;
+    for (const bundle of toCome) if (process.couldRun(bundle)) return true;
+    return false;
+  }
+
+  private end(process: WarmProcess): void {
+    const at = this.idle.indexOf(process);
+    if (at !== -1) this.idle.splice(at, 1);
+    this.live.delete(process);
+    process.kill();
   }
 }

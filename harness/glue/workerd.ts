@@ -2,7 +2,7 @@
 // console.log, which workerd writes to stdout as is (no prefix). Two ways in:
 // - one process per file: `workerd test` calls the test() handler once, with the context as the
 //   CONTEXT json binding;
-// - a warm process (`workerd serve` with every file of the run as a worker of its own): the runner
+// - a warm process (`workerd serve` with a share of the run's files, each a worker of its own): the runner
 //   posts the file's WarmRequest to the worker's socket, and the response ends when the file has.
 
 import type { HarnessContext, WarmRequest } from '../../records/channel.ts';
@@ -26,7 +26,7 @@ export function main(file: string, connect: Connect, register: RegisterTests) {
       await runFile({
         file,
         nonce: context.nonce,
-    windowScale: context.windowScale,
+        windowScale: context.windowScale,
         register,
         context: { connect, fixtures: context.fixtures, runtime: context.runtime, unhandledRejections: unhandled.reasons, perf: context.perf },
         write: (line) => console.log(line.endsWith('\n') ? line.slice(0, -1) : line),

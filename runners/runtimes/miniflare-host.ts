@@ -3,7 +3,7 @@
 // as from workerd itself. Host side: it imports miniflare, never a test; argv[2] names a JSON file
 // written by runners/runtimes/miniflare.ts (MiniflareHostConfig). Two ways in:
 // - one file: its bundle is the only worker, and the file's request is posted to it at once;
-// - warm: every file of the run is a worker of its own; one HTTP server on loopback takes each
+// - warm: each file of the process's share of the run is a worker of its own; one HTTP server on loopback takes each
 //   file's request (the runner's http transport, runners/warm.ts), reported on fd 3 as the port of
 //   every worker's socket, and hands it to that file's worker.
 

@@ -108,10 +108,9 @@ function miniflareAdapter(id: string, outbound: keyof typeof OUTBOUND): RuntimeA
     async launch({ located, bundle, context, workDir, caFile }) {
       return hostLaunch(located, { bundle, context }, path.join(workDir, `${context.nonce}.miniflare.json`), workDir, caFile, outbound);
     },
-    // One Miniflare for many files: every file of the run is a worker of its own, each run at most
-    // once per process (runners/warm.ts, http transport), as in workerd's warm process.
-    async launchWarm({ located, build, workDir, caFile }) {
-      const bundles = [...new Set(build.bundles.values())];
+    // One Miniflare for many files: each file of its share of the run is a worker of its own, each
+    // run at most once per process (runners/warm.ts, http transport), as in workerd's warm process.
+    async launchWarm({ located, bundles, workDir, caFile }) {
       const socketOf = Object.fromEntries(bundles.map((b, i) => [b, `file${i}`]));
       const spec = await hostLaunch(located, { socketOf }, path.join(workDir, `warm-${randomUUID()}.miniflare.json`), workDir, caFile, outbound);
       return { ...spec, http: { socketOf } };

@@ -62,10 +62,10 @@ export const workerd: RuntimeAdapter = {
     await writeFile(config, workerdConfig({ located, workers: [{ module: path.relative(workDir, bundle), context }], certificates }));
     return { argv: [located.binary, 'test', config], cwd: workDir };
   },
-  // workerd loads no code after start-up, so its warm process serves every file of the run, each
-  // as a worker of its own on a socket of its own, and runs a file when the runner posts to it.
-  async launchWarm({ located, build, workDir, caFile }) {
-    const bundles = [...new Set(build.bundles.values())];
+  // workerd loads no code after start-up, so a warm process serves the share of the run's files it
+  // is started with (request.bundles), each as a worker of its own on a socket of its own, and runs
+  // a file when the runner posts to it.
+  async launchWarm({ located, bundles, workDir, caFile }) {
     const config = path.join(workDir, `warm-${randomUUID()}.capnp`);
     const certificates = pemBlocks(await readFile(caFile, 'utf8'));
     await writeFile(config, workerdConfig({ located, workers: bundles.map((b) => ({ module: path.relative(workDir, b), context: null })), certificates, sockets: true }));

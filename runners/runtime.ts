@@ -58,8 +58,9 @@ export interface WarmLaunchRequest extends Omit<LaunchRequest, 'bundle' | 'conte
   build: { warmHost?: string; outDir: string; bundles: ReadonlyMap<string, string> };
   /** The bundles this process is meant to run, the first one at once. A runtime that loads code
    * only at start-up (workerd, each file a worker of its own) loads these and no others, so that
-   * the run evaluates each file about once however many processes it starts; a warm host that
-   * loads files when told to may ignore it. */
+   * the run evaluates each file about once however many processes it starts. A runtime whose
+   * process start costs far more than loading a file (miniflare) may load every file of the build
+   * instead, and a warm host that loads files when told to ignores it. */
   bundles: readonly string[];
 }
 

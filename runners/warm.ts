@@ -110,6 +110,11 @@ export class WarmProcess {
     return this.spec.http !== undefined;
   }
 
+  /** How many files it loaded at start-up (http processes; 0 for the others). */
+  get holding(): number {
+    return this.spec.http ? Object.keys(this.spec.http.socketOf).length : 0;
+  }
+
   /** Loaded at start-up to run this bundle, which it has not run yet (http processes only). */
   holds(bundle: string): boolean {
     return this.spec.http !== undefined && this.couldRun(bundle);
@@ -316,7 +321,7 @@ export class WarmPool {
       this.live.add(process);
       void process.closed.then(() => this.live.delete(process));
       this.spawned.set(key, (this.spawned.get(key) ?? 0) + 1);
-      if (process.loadsAtStart) this.loaded.set(key, (this.loaded.get(key) ?? 0) + share.length);
+      if (process.loadsAtStart) this.loaded.set(key, (this.loaded.get(key) ?? 0) + process.holding);
       return process;
     } catch (error) {
       this.busy--;

@@ -109,6 +109,51 @@ describe('the PostgreSQL fixture', () => {
   });
 });
 
+describe('the PostgreSQL cluster template', () => {
+  it('is made by initdb once, by the first of two runs starting at once, and each run gets a copy of its own', async (t) => {
+    const server = await findPostgresServer().catch(() => null);
+    if (!server) return t.skip(INSTALL_HINT);
+    const tmpdir = await mkdtemp(path.join(os.tmpdir(), 'sc-pg-template-'));
+    // The server's user (under root) passes through to its folders here.
+    await chmod(tmpdir, 0o755);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmpdir;
+    const templates = async () => (await readdir(tmpdir)).filter((name) => name.startsWith('sockets-conformance-pg-cluster-'));
+    try {
+      const material = await createTlsMaterial();
+      const [first, second] = await Promise.all([startPostgres(material, { server }), startPostgres(material, { server })]);
+      const made = await templates();
+      assert.equal(made.length, 1, `one template, no partial one left: ${made.join(', ')}`);
+      const password = path.join(tmpdir, made[0]!, 'admin-password');
+      const madeAt = (await stat(password)).mtimeMs;
+      try {
+        const query = async (running: RunningPostgres, sql: string) => {
+          const client = new pg.Client({ ...running.fixture, ssl: { ca: material.caCertificate, servername: 'localhost' } });
+          await client.connect();
+          try {
+            return (await client.query(sql)).rows;
+          } finally {
+            await client.end();
+          }
+        };
+        await query(first, 'CREATE TABLE only_in_first (n int)');
+        assert.deepEqual(await query(second, "SELECT to_regclass('only_in_first') AS t"), [{ t: null }], 'what one run writes, the other does not see');
+        assert.notEqual(first.fixture.password, second.fixture.password, 'each run has a password of its own');
+      } finally {
+        await Promise.all([first.stop(), second.stop()]);
+      }
+      const third = await startPostgres(material, { server });
+      await third.stop();
+      assert.deepEqual(await templates(), made);
+      assert.equal((await stat(password)).mtimeMs, madeAt, 'a later run copies the template without making it again');
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      await rm(tmpdir, { recursive: true, force: true });
+    }
+  });
+});
+
 /** Starts a cluster, checks that it is on loopback off the system port with SSL on and nothing else,
  * stops it, and checks that it is gone. */
 async function checkCluster(server: PostgresServer, users?: readonly string[], during?: (running: RunningPostgres) => Promise<void>) {

@@ -1,6 +1,6 @@
-// A throwaway PostgreSQL cluster for the interop tier: initdb into a fresh temporary directory,
-// listening on 127.0.0.1 only, on a port the kernel hands out (never 5432, never a system cluster),
-// SSL on with a certificate from the interop CA, one role and one database for the clients.
+// A throwaway PostgreSQL cluster for the interop tier: a copy of a cluster that initdb made once
+// (interop/postgres-template.ts) in a fresh temporary directory, listening on 127.0.0.1 only, on a
+// port the kernel hands out (never 5432, never a system cluster), SSL on with a certificate from the interop CA, one role and one database for the clients.
 // Stopping it shuts the server down and deletes the directory. Which binaries run it, and as which
 // user under root: interop/postgres-server.ts (the npm build by default).
 
@@ -15,6 +15,7 @@ import pg from 'pg';
 import type { PostgresFixture } from '../records/fixtures.ts';
 import type { TlsMaterial } from '../echo-server/certificates.ts';
 import { findPostgresServer, reachableBy, serverEnv, serverIdentity, type PostgresServer, type ServerIdentity } from './postgres-server.ts';
+import { ADMIN, clusterTemplate, copyCluster } from './postgres-template.ts';
 
 export { INSTALL_HINT, PostgresUnavailable, findPostgresServer, type PostgresServer } from './postgres-server.ts';
 
@@ -34,7 +35,6 @@ export interface StartOptions {
   users?: readonly string[];
 }
 
-const ADMIN = 'conformance_admin';
 const USER = 'conformance';
 const DATABASE = 'conformance';
 const READY_TIMEOUT_MS = 15_000;
@@ -130,13 +130,10 @@ export async function startPostgres(material: TlsMaterial, options: StartOptions
     const env = await envFor(server);
     const bin = server.bin;
     const data = path.join(root, 'data');
-    const adminPassword = randomBytes(12).toString('hex');
+    const template = await clusterTemplate(server, identity, env, runToEnd);
+    await copyCluster(template, data, identity);
+    const { adminPassword } = template;
     const password = randomBytes(12).toString('hex');
-    const pwfile = path.join(root, 'pwfile');
-    await writeFile(pwfile, `${adminPassword}\n`, { mode: 0o600 });
-    if (identity) await chown(pwfile, identity.uid, identity.gid);
-    await runToEnd(path.join(bin, 'initdb'), ['-D', data, '-U', ADMIN, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '--no-sync'], identity, root, env);
-    await rm(pwfile);
 
     const certFile = path.join(data, 'server.crt');
     const keyFile = path.join(data, 'server.key');
@@ -177,11 +174,16 @@ export async function startPostgres(material: TlsMaterial, options: StartOptions
     }
     if (!child) throw lastError ?? new Error('postgres did not start');
 
-    const admin = new pg.Client({ host: '127.0.0.1', port, user: ADMIN, password: adminPassword, database: 'postgres' });
+    // The clients' database is initdb's empty `postgres` one, renamed and handed to their role:
+    // catalog changes only, where CREATE DATABASE would copy a template's files (megabytes written
+    // at every run). The superuser connects to template1 for it, since a database in use cannot be
+    // renamed.
+    const admin = new pg.Client({ host: '127.0.0.1', port, user: ADMIN, password: adminPassword, database: 'template1' });
     await admin.connect();
     try {
       await admin.query(`CREATE ROLE ${USER} LOGIN PASSWORD '${password}'`);
-      await admin.query(`CREATE DATABASE ${DATABASE} OWNER ${USER}`);
+      await admin.query(`ALTER DATABASE postgres RENAME TO ${DATABASE}`);
+      await admin.query(`ALTER DATABASE ${DATABASE} OWNER TO ${USER}`);
     } finally {
       await admin.end();
     }

@@ -199,12 +199,13 @@ export async function cpuBreakdown(): Promise<CpuFigures> {
   const material = await createTlsMaterial();
   mark = treeMs();
   const interop = await startInterop(material);
-  rows.push({ component: 'interop servers\' start', cpuMs: treeMs() - mark, how: 'startInterop() with the certificate given: PostgreSQL cluster (initdb, server) and SMTP; this process and its children' });
+  rows.push({ component: 'interop servers\' start', cpuMs: treeMs() - mark, how: 'startInterop() with the certificate given: PostgreSQL cluster (a copy of its template, made by initdb on the first run only; server; role) and SMTP; this process and its children' });
   const servers: FixtureAddresses = { ...addresses, interop: interop.addresses };
   const serverPids = new Set(liveDescendants().keys());
 
   const located = new Map<RuntimeAdapter, LocatedRuntime>();
-  for (const adapter of runtimes) {
+  // The runtimes of a default run: the miniflare columns run only when named (or in `conformance`).
+  for (const adapter of runtimes.filter((r) => !r.onlyWhenNamed)) {
     try {
       located.set(adapter, await adapter.locate());
     } catch (error) {

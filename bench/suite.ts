@@ -88,7 +88,9 @@ const notes: string[] = [];
 const ids: string[] = [];
 const bare = new Map<string, number>();
 const longest = new Map<string, number>();
-for (const adapter of runtimes) {
+// The runtimes of a default run: the miniflare columns run only when named (or in `conformance`),
+// and cost minutes per model here.
+for (const adapter of runtimes.filter((r) => !r.onlyWhenNamed)) {
   let located: LocatedRuntime;
   try {
     located = await adapter.locate();

@@ -249,7 +249,8 @@ export class WarmProcess {
 }
 
 /** Warm processes kept between files, at most `limit` alive at once: a file takes an idle process
- * of its own runtime that can run it, or a new one, and the longest idle process makes room. An
+ * of its own runtime that can run it, or a new one, and an idle process of the runtime with the most
+ * to spare makes room (leastNeeded). An
  * idle process that can run none of the files still to come (its runtime's are all started, or the
  * ones it holds are) is ended at once rather than kept. */
 export class WarmPool {
@@ -293,9 +294,9 @@ export class WarmPool {
     return [...this.live].some((p) => p.key === key && p.holds(bundle)) || [...this.starting].some((s) => s.key === key && s.share.includes(bundle));
   }
 
-  /** A process to run `bundle` in: an idle one that can, or a new one started with `bundle` and the
-   * next bundles still to come that no live process holds (spec's argument; only a runtime that
-   * loads its files at start-up makes use of it). */
+  /** A process to run `bundle` in: an idle one that can, or a new one started with `bundle` and its
+   * part of the bundles still to come that no live process holds (see expect(); spec's argument,
+   * which only a runtime that loads its files at start-up makes use of). */
   async acquire(key: string, bundle: string, spec: (bundles: readonly string[]) => Promise<WarmLaunchSpec> | WarmLaunchSpec): Promise<WarmProcess> {
     this.busy++;
     const plan = this.plans.get(key);
@@ -303,10 +304,7 @@ export class WarmPool {
     const at = this.idle.findIndex((p) => p.key === key && p.canRun(bundle));
     if (at !== -1) return this.idle.splice(at, 1)[0]!;
     for (const process of this.idle.filter((p) => !this.useful(p))) this.end(process);
-    while (this.idle.length > 0 && this.idle.length + this.busy > this.limit) {
-      const victim = this.leastNeeded();
-      this.end(victim);
-    }
+    while (this.idle.length > 0 && this.idle.length + this.busy > this.limit) this.end(this.leastNeeded());
     const share = [bundle];
     if (plan) {
       const free = [...plan.toCome].filter((b) => !this.isHeld(key, b));

@@ -1,6 +1,7 @@
 // A throwaway PostgreSQL cluster for the interop tier: a copy of a cluster that initdb made once
 // (interop/postgres-template.ts) in a fresh temporary directory, listening on 127.0.0.1 only, on a
-// port the kernel hands out (never 5432, never a system cluster), SSL on with a certificate from the interop CA, one role and one database for the clients.
+// port the kernel hands out (never 5432, never a system cluster), SSL on with a certificate from
+// the interop CA, one role and one database for the clients.
 // Stopping it shuts the server down and deletes the directory. Which binaries run it, and as which
 // user under root: interop/postgres-server.ts (the npm build by default).
 

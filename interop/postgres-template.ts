@@ -5,7 +5,6 @@
 // copy gets its own certificate, key and pg_hba.conf, its own role with a fresh password, and is
 // deleted when the run ends; the template only ever holds what initdb wrote.
 
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chown, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -63,16 +62,4 @@ export async function clusterTemplate(server: PostgresServer, identity: ServerId
     if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw error;
   }
   return template();
-}
-
-/** A copy of the template's data folder at `to`, owned by the server's user like the original
- * (the copy runs as that user). */
-export function copyCluster(template: ClusterTemplate, to: string, identity: ServerIdentity | null): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('cp', ['-R', '-p', template.data, to], { stdio: ['ignore', 'ignore', 'pipe'], ...(identity ? { uid: identity.uid, gid: identity.gid } : {}) });
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`copying the cluster template ${template.data} failed (${code}): ${stderr.trim().split('\n').slice(-2).join(' / ')}`))));
-  });
 }

@@ -16,7 +16,7 @@ import pg from 'pg';
 import type { PostgresFixture } from '../records/fixtures.ts';
 import type { TlsMaterial } from '../echo-server/certificates.ts';
 import { findPostgresServer, reachableBy, serverEnv, serverIdentity, type PostgresServer, type ServerIdentity } from './postgres-server.ts';
-import { ADMIN, clusterTemplate, copyCluster } from './postgres-template.ts';
+import { ADMIN, clusterTemplate } from './postgres-template.ts';
 
 export { INSTALL_HINT, PostgresUnavailable, findPostgresServer, type PostgresServer } from './postgres-server.ts';
 
@@ -132,7 +132,8 @@ export async function startPostgres(material: TlsMaterial, options: StartOptions
     const bin = server.bin;
     const data = path.join(root, 'data');
     const template = await clusterTemplate(server, identity, env, runToEnd);
-    await copyCluster(template, data, identity);
+    // Copied as the server's user, so the copy is its own like the original.
+    await runToEnd('cp', ['-R', '-p', template.data, data], identity, root, env);
     const { adminPassword } = template;
     const password = randomBytes(12).toString('hex');
 
